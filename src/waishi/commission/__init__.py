@@ -1,0 +1,1 @@
+"""commission — see ARCHITECTURE.md; not built yet."""

@@ -1,0 +1,1 @@
+"""Outbox job handlers of the core app (imported in CoreConfig.ready so they register)."""

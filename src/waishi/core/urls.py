@@ -1,0 +1,12 @@
+from django.urls import path
+
+from waishi.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("units/", views.unit_list, name="units"),
+    path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("coming/<slug:module>/", views.coming, name="coming"),
+]

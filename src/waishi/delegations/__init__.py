@@ -1,0 +1,1 @@
+"""delegations — see ARCHITECTURE.md; not built yet."""

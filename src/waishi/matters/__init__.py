@@ -1,0 +1,1 @@
+"""matters — see ARCHITECTURE.md; not built yet."""

@@ -1,0 +1,1 @@
+"""partners — see ARCHITECTURE.md; not built yet."""

@@ -1,0 +1,1 @@
+"""safety — see ARCHITECTURE.md; not built yet."""

@@ -1,0 +1,1 @@
+"""visits — see ARCHITECTURE.md; not built yet."""
