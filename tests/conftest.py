@@ -18,7 +18,9 @@ def commerce(city):
 
 @pytest.fixture
 def commerce_office(commerce):
-    return UnitFactory(code="SWJ-WSC", name="市商务局外事处", parent=commerce, kind=Unit.Kind.SUBUNIT)
+    return UnitFactory(
+        code="SWJ-WSC", name="市商务局外事处", parent=commerce, kind=Unit.Kind.SUBUNIT
+    )
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Factories and personas: a city, a department with a liaison and a head, FAO staff, an outsider."""
+"""Factories and personas: a city, departments with liaisons, FAO staff, an outsider."""
 
 import factory
 from django.db import transaction
@@ -67,7 +67,9 @@ class PassportFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     kind = Passport.Kind.OFFICIAL_ORDINARY
     number = factory.Sequence(lambda n: f"E{n:08d}")
-    number_digest = factory.LazyAttribute(lambda o: __import__("waishi.core.crypto", fromlist=["digest"]).digest(o.number))
+    number_digest = factory.LazyAttribute(
+        lambda o: __import__("waishi.core.crypto", fromlist=["digest"]).digest(o.number)
+    )
     expires_on = factory.Faker("date_between", start_date="+1y", end_date="+8y")
 
 

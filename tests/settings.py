@@ -10,8 +10,10 @@ os.environ.setdefault("WAISHI_FIELD_KEYS", "8FmUQeT7oPiHT8tUU33N-pnDLF3R0zPs4-dx
 os.environ.setdefault("WAISHI_DATA_DIR", tempfile.mkdtemp(prefix="waishi-test-"))
 os.environ.setdefault("WAISHI_HTTPS", "0")
 
-from waishi.config.settings import *  # noqa: E402, F403
+from waishi.config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; argon2 is tested apart
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 WHITENOISE_USE_FINDERS = True
+
+(DATA_DIR / "static").mkdir(parents=True, exist_ok=True)  # noqa: F405 — WhiteNoise warns without it

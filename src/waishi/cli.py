@@ -1,12 +1,14 @@
 """The `waishi` command. Thin: it sets up Django and hands over to management commands.
 
-    waishi demo [--port 8000]       migrate, load demo data, run server + worker (SQLite in ./var)
-    waishi serve [--port 8000]      production server; needs SECRET_KEY, ALLOWED_HOSTS, WAISHI_FIELD_KEYS
-    waishi worker [--once]          run due outbox jobs (reminders, notifications)
-    waishi romanize 姓名 …           passport-style romanisation, one JSON object a line
-    waishi audit verify             recompute the audit chain
-    waishi backup FILE / restore FILE
-    waishi manage COMMAND …         any Django management command
+waishi demo [--port 8000]       migrate, load demo data, run server + worker (SQLite in ./var)
+waishi serve [--port 8000]      production server (needs SECRET_KEY, ALLOWED_HOSTS, …)
+waishi worker [--once]          run due outbox jobs (reminders, notifications)
+waishi romanize 姓名 …           passport-style romanisation, one JSON object a line
+waishi policy check PLAN.json   check a planned delegation against the rules, price it
+waishi news import FILE         a meeting news release → a draft meeting
+waishi audit verify             recompute the audit chain
+waishi backup FILE / restore FILE
+waishi manage COMMAND …         any Django management command
 """
 
 import argparse
@@ -19,7 +21,9 @@ from pathlib import Path
 
 from waishi import __version__
 
-DESCRIPTION = "waishi (外事): a city's foreign affairs work — delegations, visits, partners, safety."
+DESCRIPTION = (
+    "waishi (外事): a city's foreign affairs work — delegations, visits, partners, safety."
+)
 
 # `waishi <words>` → management command name. Words after them are passed through.
 MANAGEMENT_ALIASES = {
@@ -28,6 +32,22 @@ MANAGEMENT_ALIASES = {
     ("backup",): "backup",
     ("restore",): "restore",
     ("roles", "grant"): "grant_role",
+}
+
+
+# `waishi <words>` → a module with `main(argv) -> int` that needs no Django settings to parse and
+# check its input (so `--dry-run`/`--json` work on any machine); it sets Django up if it must.
+PURE_COMMANDS = {
+    ("policy", "check"): "waishi.policy.check_cli",
+    ("news", "import"): "waishi.commission.news_cli",
+}
+
+
+# Only ever used to print --help on a machine without configuration.
+HELP_PLACEHOLDERS = {
+    "SECRET_KEY": "help-only-placeholder-" + "x" * 32,
+    "ALLOWED_HOSTS": "localhost",
+    "WAISHI_FIELD_KEYS": "aGVscC1vbmx5LXBsYWNlaG9sZGVyLWtleS0zMmJ5dGU=",
 }
 
 
@@ -62,8 +82,15 @@ def setup_django():
         fail(str(exc))
 
 
+HELP_FLAGS = {"-h", "--help"}
+
+
 def run_management(argv: list[str]):
     use_demo_settings_if_demo_dir()
+    if HELP_FLAGS & set(argv) and not os.environ.get("WAISHI_DEMO"):
+        # Help needs no secrets and touches no data: let it show on an unconfigured machine.
+        for name, value in HELP_PLACEHOLDERS.items():
+            os.environ.setdefault(name, value)
     setup_django()
     from django.core.management import ManagementUtility
 
@@ -80,12 +107,12 @@ def port_free(host: str, port: int) -> bool:
     return True
 
 
-def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
-    return [
-        sys.executable, "-m", "gunicorn", "waishi.config.wsgi:application",
-        "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
-        "--access-logfile", "-", "--error-logfile", "-", "--log-level", "warning",
-    ]
+def gunicorn_argv(host: str, port: int, workers: int, access_log: bool = True) -> list[str]:
+    app = "waishi.config.wsgi:application"
+    argv = [sys.executable, "-m", "gunicorn", app, "--bind", f"{host}:{port}"]
+    argv += ["--workers", str(workers), "--threads", "4", "--error-logfile", "-"]
+    argv += ["--log-level", "warning"]
+    return [*argv, "--access-logfile", "-"] if access_log else argv
 
 
 def supervise(processes: list[subprocess.Popen]) -> int:
@@ -118,6 +145,7 @@ def cmd_demo(args) -> int:
     directory = data_dir()
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "demo").touch()
+    (directory / "static").mkdir(exist_ok=True)  # WhiteNoise warns on every start without it
     if not port_free(args.host, args.port):
         fail(f"port {args.port} on {args.host} is in use; choose another with --port", 1)
     setup_django()
@@ -128,8 +156,8 @@ def cmd_demo(args) -> int:
     call_command("load_demo", verbosity=1)
     env = dict(os.environ)
     processes = [
-        subprocess.Popen(gunicorn_argv(args.host, args.port, workers=2), env=env),  # noqa: S603
-        subprocess.Popen([sys.executable, "-m", "waishi.cli", "worker"], env=env),  # noqa: S603
+        subprocess.Popen(gunicorn_argv(args.host, args.port, 2, access_log=False), env=env),  # noqa: S603
+        subprocess.Popen([sys.executable, "-m", "waishi.cli", "worker"], env=env),
     ]
     from waishi.core.demo_accounts import DEMO_PASSWORD, demo_logins
 
@@ -178,28 +206,53 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"waishi {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    demo = sub.add_parser("demo", help="run the demo: SQLite in $WAISHI_DATA_DIR (./var), demo data, server + worker")
+    demo = sub.add_parser(
+        "demo", help="run the demo: SQLite in $WAISHI_DATA_DIR (./var), demo data, server + worker"
+    )
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--host", default="127.0.0.1")
     demo.set_defaults(func=cmd_demo)
 
-    serve = sub.add_parser("serve", help="production server (needs SECRET_KEY, ALLOWED_HOSTS, WAISHI_FIELD_KEYS)")
+    serve = sub.add_parser(
+        "serve", help="production server (needs SECRET_KEY, ALLOWED_HOSTS, WAISHI_FIELD_KEYS)"
+    )
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--workers", type=int, default=3)
     serve.set_defaults(func=cmd_serve)
 
-    romanize = sub.add_parser("romanize", help="passport-style romanisation of Chinese names, one JSON line each")
+    romanize = sub.add_parser(
+        "romanize", help="passport-style romanisation of Chinese names, one JSON line each"
+    )
     romanize.add_argument("names", nargs="+", metavar="姓名")
     romanize.set_defaults(func=cmd_romanize)
 
-    sub.add_parser("worker", help="run due outbox jobs: reminders and notifications (--once to drain and stop)")
-    audit = sub.add_parser("audit", help="audit chain: `waishi audit verify` exits 0 intact, 1 broken")
+    sub.add_parser(
+        "worker", help="run due outbox jobs: reminders and notifications (--once to drain and stop)"
+    )
+    audit = sub.add_parser(
+        "audit", help="audit chain: `waishi audit verify` exits 0 intact, 1 broken"
+    )
     audit.add_argument("action", choices=["verify"])
-    sub.add_parser("backup", help="waishi backup FILE: consistent copy of the database and attachments")
-    sub.add_parser("restore", help="waishi restore FILE: restore a backup, verified (checksums, audit chain)")
-    roles = sub.add_parser("roles", help="waishi roles grant USER ROLE UNIT_CODE: give a role (idempotent)")
+    sub.add_parser(
+        "backup", help="waishi backup FILE: consistent copy of the database and attachments"
+    )
+    sub.add_parser(
+        "restore", help="waishi restore FILE: restore a backup, verified (checksums, audit chain)"
+    )
+    roles = sub.add_parser(
+        "roles", help="waishi roles grant USER ROLE UNIT_CODE: give a role (idempotent)"
+    )
     roles.add_argument("action", choices=["grant"])
+    policy = sub.add_parser(
+        "policy", help="waishi policy check PLAN.json [--json]: check a planned delegation"
+    )
+    policy.add_argument("action", choices=["check"])
+    news = sub.add_parser(
+        "news",
+        help="waishi news import FILE [--year Y] [--dry-run] [--json]: release → draft meeting",
+    )
+    news.add_argument("action", choices=["import"])
     sub.add_parser("manage", help="any Django management command: waishi manage migrate")
     return parser
 
@@ -209,9 +262,14 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["manage"]:
         run_management(argv[1:] or ["help"])
         return 0
+    for words, module in PURE_COMMANDS.items():
+        if tuple(argv[: len(words)]) == words:
+            import importlib
+
+            return importlib.import_module(module).main(argv[len(words) :])
     for words, command in MANAGEMENT_ALIASES.items():
         if tuple(argv[: len(words)]) == words:
-            run_management([command, *argv[len(words):]])
+            run_management([command, *argv[len(words) :]])
             return 0
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -1,1 +1,1 @@
-"""commission — see ARCHITECTURE.md; not built yet."""
+"""commission — the foreign affairs commission's meetings (and their news-release import)."""

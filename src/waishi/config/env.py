@@ -41,16 +41,24 @@ def data_dir() -> Path:
 
 
 def demo_secret(path: Path, make) -> str:
-    """Read a generated secret from the data dir, creating it once (demo mode only)."""
+    """Read a generated secret from the data dir, creating it once (demo mode only).
+
+    Written to a temporary file and linked into place, so a reader never sees a half-written
+    secret and two processes starting at once agree on one value.
+    """
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
-    value = make()
-    # O_EXCL: two processes starting at once must not write two different secrets.
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
-        fh.write(value)
-    return value
+        fh.write(make())
+        fh.flush()
+        os.fsync(fh.fileno())
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass  # another process won the race; use its secret
+    finally:
+        tmp.unlink()
+    return path.read_text().strip()

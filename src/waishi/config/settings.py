@@ -1,7 +1,7 @@
 """Settings, driven by the environment, failing closed.
 
 Production needs SECRET_KEY, ALLOWED_HOSTS and WAISHI_FIELD_KEYS; nothing falls back to a default
-secret. Demo mode (WAISHI_DEMO=1, set by `waishi demo`) generates its secrets once into the data dir.
+secret. Demo mode (WAISHI_DEMO=1, set by `waishi demo`) makes its secrets once, in the data dir.
 """
 
 import os
@@ -36,7 +36,9 @@ else:
         )
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
     if not ALLOWED_HOSTS:
-        raise ImproperlyConfigured("ALLOWED_HOSTS is not set; give the server's host names, comma-separated")
+        raise ImproperlyConfigured(
+            "ALLOWED_HOSTS is not set; give the server's host names, comma-separated"
+        )
     FIELD_KEYS = env_list("WAISHI_FIELD_KEYS")
     if not FIELD_KEYS:
         raise ImproperlyConfigured(
@@ -62,6 +64,7 @@ INSTALLED_APPS = [
     "waishi.core",
     "waishi.people",
     "waishi.policy",
+    "waishi.commission",
 ]
 
 MIDDLEWARE = [
@@ -133,8 +136,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -179,7 +184,14 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = False
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("WAISHI_BEHIND_PROXY") else None
+# Preloading commits the whole registered domain (the city's, not ours) to HTTPS for browsers'
+# lifetimes; that is the domain owner's decision, so the deploy check's nudge is silenced.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Monitors on the host poll http://127.0.0.1:PORT/healthz behind the TLS proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("WAISHI_BEHIND_PROXY") else None
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -212,4 +224,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("WAISHI_LOG_LEVEL", "WARNING")},
 }
-

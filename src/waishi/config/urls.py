@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from waishi.config.api import api
 from waishi.core import views as core_views
 from waishi.core.access import public
-from waishi.config.api import api
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),

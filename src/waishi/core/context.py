@@ -1,9 +1,11 @@
 """Template context for the shell: navigation and the user's roles."""
 
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from waishi.core.access import roles_of
+from waishi.core.models import Unit
 
 # Every module of DOMAIN.md, in the order staff think of them. A module whose pages are not built
 # yet points at the "coming" page and says so.
@@ -28,16 +30,35 @@ def navigation(request):
     for key, label, url_name, coming in MODULES:
         url = reverse(url_name) if url_name else reverse("core:coming", args=[coming])
         active = bool(current) and (
-            (url_name and current.view_name.split(":")[0] == url_name.split(":")[0]
-             and (url_name != "core:dashboard" or current.view_name == url_name)
-             and (url_name != "core:units" or current.view_name.startswith("core:unit")))
+            (
+                url_name
+                and current.view_name.split(":")[0] == url_name.split(":")[0]
+                and (url_name != "core:dashboard" or current.view_name == url_name)
+                and (url_name != "core:units" or current.view_name.startswith("core:unit"))
+            )
             or (coming and current.kwargs.get("module") == coming)
         )
-        items.append({"key": key, "label": label, "url": url, "coming": bool(coming), "active": active})
+        items.append(
+            {"key": key, "label": label, "url": url, "coming": bool(coming), "active": active}
+        )
     return items
 
 
+def city_name() -> str:
+    """The name of the root unit: the city this installation serves (shown in the top bar)."""
+    return (
+        Unit.objects.filter(parent__isnull=True, kind=Unit.Kind.CITY)
+        .order_by("pk")
+        .values_list("name", flat=True)
+        .first()
+        or ""
+    )
+
+
 def shell(request):
-    if not getattr(request, "user", None) or not request.user.is_authenticated:
-        return {}
-    return {"nav_items": navigation(request), "my_roles": sorted(roles_of(request.user))}
+    # Lazy: partial (htmx) renders that never show the top bar skip the query.
+    context = {"city_name": SimpleLazyObject(city_name)}
+    if getattr(request, "user", None) and request.user.is_authenticated:
+        context["nav_items"] = navigation(request)
+        context["my_roles"] = sorted(roles_of(request.user))
+    return context

@@ -27,7 +27,11 @@ class Unit(models.Model):
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.DEPARTMENT)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent unit"),
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
@@ -48,7 +52,11 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("full name"), max_length=64, blank=True)
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="users",
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
         verbose_name=_("unit"),
     )
 
@@ -67,7 +75,9 @@ class RoleAssignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
     )
     role = models.CharField(_("role"), max_length=24, choices=Role.choices)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
     include_subtree = models.BooleanField(_("includes sub-units"), default=True)
     granted_at = models.DateTimeField(auto_now_add=True)
 
@@ -87,6 +97,9 @@ class AuditHead(models.Model):
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="")
+
+    def __str__(self):
+        return f"audit tip #{self.seq}"
 
 
 class AuditEvent(models.Model):
@@ -150,7 +163,9 @@ class OutboxJob(models.Model):
 class ApiToken(models.Model):
     """A personal token for `Authorization: Bearer …`; only a hash of the secret is stored."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("name"), max_length=64)
     prefix = models.CharField(max_length=12, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)

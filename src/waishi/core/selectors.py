@@ -10,7 +10,9 @@ from waishi.core.models import Unit
 def units_for_user(user, *, search: str = ""):
     qs = Unit.objects.filter(unit_scope_q(user, field="")).select_related("parent")
     if search:
-        qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search) | Q(name_en__icontains=search))
+        qs = qs.filter(
+            Q(name__icontains=search) | Q(code__icontains=search) | Q(name_en__icontains=search)
+        )
     return qs.annotate(people_count=Count("people", distinct=True)).order_by("path")
 
 

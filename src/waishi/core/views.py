@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import Http404, JsonResponse
@@ -5,8 +6,9 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from waishi.core.access import access, public
+from waishi.core.access import access, public, unit_scope_q
 from waishi.core.context import MODULES
+from waishi.core.models import Unit
 from waishi.core.selectors import get_unit_for_user, units_for_user
 
 
@@ -23,7 +25,20 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-login_view = public(auth_views.LoginView.as_view(template_name="core/login.html", redirect_authenticated_user=True))
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.DEMO_MODE:  # the demo's logins are public knowledge; never list real ones
+            from waishi.core.demo_accounts import DEMO_PASSWORD, demo_logins
+
+            context.update(demo_logins=demo_logins(), demo_password=DEMO_PASSWORD)
+        return context
+
+
+login_view = public(LoginView.as_view())
 logout_view = public(auth_views.LogoutView.as_view())
 
 
@@ -44,11 +59,35 @@ def coming(request, module):
 
 @access()
 def unit_list(request):
-    search = request.GET.get("q", "").strip()
-    return render(request, "core/unit_list.html", {"units": units_for_user(request.user, search=search), "q": search})
+    search = request.GET.get("q", "").strip()[:100]
+    units = units_for_user(request.user, search=search)
+    return render(request, "core/unit_list.html", {"units": units, "q": search})
 
 
 @access()
 def unit_detail(request, pk):
     unit = get_unit_for_user(request.user, pk)
-    return render(request, "core/unit_detail.html", {"unit": unit})
+    context = {
+        "unit": unit,
+        "ancestors": unit_ancestors(request.user, unit),
+        "children": units_for_user(request.user).filter(parent=unit),
+        "people_count": unit.people.count(),
+    }
+    return render(request, "core/unit_detail.html", context)
+
+
+def unit_ancestors(user, unit) -> list:
+    """The units above `unit`, top first; each marked whether the user may open it.
+
+    A liaison sees the name of the city above their bureau but gets no link into it.
+    """
+    ids = [int(part) for part in unit.path.strip("/").split("/")[:-1] if part]
+    if not ids:
+        return []
+    visible = set(
+        Unit.objects.filter(unit_scope_q(user, field=""), pk__in=ids).values_list("pk", flat=True)
+    )
+    ancestors = list(Unit.objects.filter(pk__in=ids).order_by("depth"))
+    for ancestor in ancestors:
+        ancestor.visible = ancestor.pk in visible
+    return ancestors

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommissionConfig(AppConfig):
+    name = "waishi.commission"
+    label = "commission"
+    verbose_name = _("Commission")
