@@ -283,5 +283,15 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def entry() -> int:
+    """The console script: `main`, quiet when its output is cut short (`waishi … | head`)."""
+    try:
+        return main()
+    except BrokenPipeError:
+        # Python flushes stdout again at exit; point it at /dev/null so that raises nothing.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(entry())

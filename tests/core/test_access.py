@@ -100,3 +100,8 @@ def test_scope_of_a_deep_unit_does_not_leak_to_a_sibling_with_a_shared_id_prefix
     user = grant(UserFactory(), Role.LIAISON, first)
     visible = set(Unit.objects.filter(unit_scope_q(user, field="")).values_list("pk", flat=True))
     assert first.pk in visible and twelfth.pk not in visible
+
+
+def test_roles_page_is_in_the_navigation_of_administrators_only(liaison, admin_user):
+    assert "/roles/" not in client_for(liaison).get(reverse("core:dashboard")).content.decode()
+    assert "/roles/" in client_for(admin_user).get(reverse("core:dashboard")).content.decode()

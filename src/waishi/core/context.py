@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from waishi.core.access import roles_of
 from waishi.core.models import Unit
+from waishi.core.roles import Role
 
 # Every module of DOMAIN.md, in the order staff think of them. A module whose pages are not built
 # yet points at the "coming" page and says so.
@@ -22,12 +23,18 @@ MODULES = [
     ("units", _("Units"), "core:units", None),
     ("standards", _("Per-diem standards"), "policy:standards", None),
 ]
+# Pages only some roles may open: shown in the navigation to those roles only.
+RESTRICTED = {"roles": frozenset({Role.ADMINISTRATOR})}
+ADMIN_MODULES = [("roles", _("Roles"), "core:roles", None)]
 
 
 def navigation(request):
     current = request.resolver_match
+    held = roles_of(request.user)
     items = []
-    for key, label, url_name, coming in MODULES:
+    for key, label, url_name, coming in MODULES + ADMIN_MODULES:
+        if key in RESTRICTED and not held & RESTRICTED[key]:
+            continue
         url = reverse(url_name) if url_name else reverse("core:coming", args=[coming])
         active = bool(current) and (
             (
@@ -35,6 +42,7 @@ def navigation(request):
                 and current.view_name.split(":")[0] == url_name.split(":")[0]
                 and (url_name != "core:dashboard" or current.view_name == url_name)
                 and (url_name != "core:units" or current.view_name.startswith("core:unit"))
+                and (url_name != "core:roles" or current.view_name.startswith("core:role"))
             )
             or (coming and current.kwargs.get("module") == coming)
         )

@@ -6,10 +6,9 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from waishi.core.access import access, public, unit_scope_q
+from waishi.core.access import access, public
 from waishi.core.context import MODULES
-from waishi.core.models import Unit
-from waishi.core.selectors import get_unit_for_user, units_for_user
+from waishi.core.selectors import get_unit_for_user, unit_ancestors, units_for_user
 
 
 @public
@@ -74,20 +73,3 @@ def unit_detail(request, pk):
         "people_count": unit.people.count(),
     }
     return render(request, "core/unit_detail.html", context)
-
-
-def unit_ancestors(user, unit) -> list:
-    """The units above `unit`, top first; each marked whether the user may open it.
-
-    A liaison sees the name of the city above their bureau but gets no link into it.
-    """
-    ids = [int(part) for part in unit.path.strip("/").split("/")[:-1] if part]
-    if not ids:
-        return []
-    visible = set(
-        Unit.objects.filter(unit_scope_q(user, field=""), pk__in=ids).values_list("pk", flat=True)
-    )
-    ancestors = list(Unit.objects.filter(pk__in=ids).order_by("depth"))
-    for ancestor in ancestors:
-        ancestor.visible = ancestor.pk in visible
-    return ancestors

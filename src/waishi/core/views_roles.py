@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from waishi.core import services
 from waishi.core.access import access, unit_scope_q
 from waishi.core.models import RoleAssignment, Unit, User
 from waishi.core.roles import Role
+from waishi.core.selectors import role_assignments_for
 
 PAGE_SIZE = 50
 INDENT = "\u3000"  # an ideographic space: indents Chinese names evenly
@@ -71,18 +71,6 @@ class FilterForm(forms.Form):
 
 def units_for(user):
     return Unit.objects.filter(unit_scope_q(user, field="")).order_by("path")
-
-
-def role_assignments_for(user, *, unit=None, role="", search=""):
-    """Assignments on units the user may see; `unit` includes the units below it."""
-    qs = RoleAssignment.objects.filter(unit_scope_q(user, field="unit"))
-    if unit is not None:
-        qs = qs.filter(unit__path__startswith=unit.path)
-    if role:
-        qs = qs.filter(role=role)
-    if search:
-        qs = qs.filter(Q(user__username__icontains=search) | Q(user__full_name__icontains=search))
-    return qs.select_related("user", "unit").order_by("unit__path", "role", "user__username")
 
 
 def back_to_list(request):

@@ -2,7 +2,8 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from waishi.core.backup import BackupError, RestoredButUnverified, describe, plural, restore_backup
+from waishi.core.backup import BackupError, RestoredButUnverified, describe, plural
+from waishi.core.restore import restore_backup
 
 
 class Command(BaseCommand):
