@@ -1,5 +1,6 @@
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tests.factories import UnitFactory, UserFactory, grant
 from waishi.core.models import Unit
@@ -59,3 +60,10 @@ def client_for(user) -> Client:
 @pytest.fixture
 def liaison_client(liaison):
     return client_for(liaison)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English leaves English active in the test thread; start each test afresh."""
+    yield
+    translation.deactivate()

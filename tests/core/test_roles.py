@@ -68,7 +68,8 @@ def test_revoking_removes_the_role_once_and_is_audited(wang):
 
 
 def test_the_last_administrator_cannot_be_revoked(admin_user):
-    with pytest.raises(CommandError, match="At least one administrator must remain"):
+    # Commands speak the installation's language (zh-Hans by default).
+    with pytest.raises(CommandError, match="至少须保留一名系统管理员"):
         roles("admin", "administrator", "CITY", "--revoke")
     assert held(admin_user) == {("administrator", "CITY")}
 
@@ -225,7 +226,7 @@ def test_an_administrator_cannot_revoke_the_last_administrator_through_the_page(
     response = client_for(admin_user).post(
         reverse("core:role_revoke", args=[assignment.pk]), follow=True
     )
-    assert "At least one administrator must remain." in response.content.decode()
+    assert "至少须保留一名系统管理员。" in response.content.decode()
     assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
 
 
