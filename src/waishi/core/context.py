@@ -24,8 +24,37 @@ MODULES = [
     ("standards", _("Per-diem standards"), "policy:standards", None),
 ]
 # Pages only some roles may open: shown in the navigation to those roles only.
-RESTRICTED = {"roles": frozenset({Role.ADMINISTRATOR})}
-ADMIN_MODULES = [("roles", _("Roles"), "core:roles", None)]
+RESTRICTED = {
+    "roles": frozenset({Role.ADMINISTRATOR}),
+    "users": frozenset({Role.ADMINISTRATOR}),
+    "audit": frozenset({Role.INSPECTOR, Role.ADMINISTRATOR}),
+}
+ADMIN_MODULES = [
+    ("users", _("Users"), "core:users", None),
+    ("roles", _("Roles"), "core:roles", None),
+    ("audit", _("Audit log"), "core:audit", None),
+    ("tokens", _("My API tokens"), "core:tokens", None),
+]
+# The core app's items share one URL namespace: each is active on the views named like it.
+CORE_PREFIXES = {
+    "core:units": "core:unit",
+    "core:roles": "core:role",
+    "core:users": "core:user",
+    "core:audit": "core:audit",
+    "core:tokens": "core:token",
+}
+
+
+def _is_active(current, url_name, coming) -> bool:
+    if not current:
+        return False
+    if coming:
+        return current.kwargs.get("module") == coming
+    if url_name == "core:dashboard":
+        return current.view_name == url_name
+    if url_name in CORE_PREFIXES:
+        return current.view_name.startswith(CORE_PREFIXES[url_name])
+    return current.view_name.split(":")[0] == url_name.split(":")[0]
 
 
 def navigation(request):
@@ -36,16 +65,7 @@ def navigation(request):
         if key in RESTRICTED and not held & RESTRICTED[key]:
             continue
         url = reverse(url_name) if url_name else reverse("core:coming", args=[coming])
-        active = bool(current) and (
-            (
-                url_name
-                and current.view_name.split(":")[0] == url_name.split(":")[0]
-                and (url_name != "core:dashboard" or current.view_name == url_name)
-                and (url_name != "core:units" or current.view_name.startswith("core:unit"))
-                and (url_name != "core:roles" or current.view_name.startswith("core:role"))
-            )
-            or (coming and current.kwargs.get("module") == coming)
-        )
+        active = _is_active(current, url_name, coming)
         items.append(
             {"key": key, "label": label, "url": url, "coming": bool(coming), "active": active}
         )
