@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "waishi.people",
     "waishi.policy",
     "waishi.commission",
+    "waishi.delegations",
 ]
 
 MIDDLEWARE = [
