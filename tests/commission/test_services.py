@@ -16,15 +16,17 @@ RELEASE = (
 pytestmark = pytest.mark.django_db
 
 
-def test_a_user_importing_a_release_is_recorded_as_its_creator_and_in_the_audit_chain(liaison):
-    meeting = meeting_create_draft(actor=liaison, draft=parse_release(RELEASE, year=2026))
-    assert meeting.created_by == liaison
+def test_a_user_importing_a_release_is_recorded_as_its_creator_and_in_the_audit_chain(
+    secretariat,
+):
+    meeting = meeting_create_draft(actor=secretariat, draft=parse_release(RELEASE, year=2026))
+    assert meeting.created_by == secretariat
     assert meeting.status == Meeting.Status.DRAFT
-    assert meeting.attendees == ["周明远", "宋佳琪"]
-    assert meeting.documents == ["江海市重大涉外活动管理办法(征求意见稿)"]
+    assert meeting.attendee_names == ["周明远", "宋佳琪"]
+    assert [d.title for d in meeting.documents.all()] == ["江海市重大涉外活动管理办法(征求意见稿)"]
     assert meeting.year_source == "argument"
     event = AuditEvent.objects.get(action="meeting.import")
-    assert event.actor_id == liaison.pk and event.changes["date"] == "2026-06-03"
+    assert event.actor_id == secretariat.pk and event.changes["date"] == "2026-06-03"
     assert audit_verify().ok
 
 

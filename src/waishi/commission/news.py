@@ -52,7 +52,7 @@ def parse_bytes(data: bytes, *, year: int | None = None) -> MeetingDraft:
 def parse_release(text: str, *, year: int | None = None) -> MeetingDraft:
     """Read a release (Simplified, Traditional, or with inline pinyin) into a draft meeting."""
     if not text or not text.strip():
-        raise NewsImportError("the input is empty")
+        raise NewsImportError("the input is empty", "empty")
     cleaned, _ = clean(text)
     draft = MeetingDraft(text=cleaned)
     _read_chairs(draft)
@@ -62,7 +62,8 @@ def parse_release(text: str, *, year: int | None = None) -> MeetingDraft:
     if not (draft.title or draft.chairs) or not re.search("会议|召开|主持|全会|座谈会", cleaned):
         raise NewsImportError(
             "this is not a meeting news release: no meeting is convened or chaired in it "
-            "(召开/主持…会议)"
+            "(召开/主持…会议)",
+            "not_meeting",
         )
     _read_reporters(draft)
     _read_source(draft)

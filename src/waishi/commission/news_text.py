@@ -14,7 +14,15 @@ HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff〇"
 
 
 class NewsImportError(ValueError):
-    """The input cannot be read as a meeting news release (one clear sentence for the user)."""
+    """The input cannot be read as a meeting news release (one clear sentence for the user).
+
+    `reason` names the kind of failure (empty, too_large, binary, encoding, not_meeting,
+    unreadable), so a page can say it in the user's own language.
+    """
+
+    def __init__(self, message: str, reason: str = "unreadable"):
+        super().__init__(message)
+        self.reason = reason
 
 
 # --- decoding --------------------------------------------------------------------------------
@@ -31,17 +39,23 @@ _COMMON = set("的一是在不了有和人中大为為上国國年月日会會�
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 or Big5; refuse binary."""
     if len(data) > MAX_BYTES:
-        raise NewsImportError("the input is too large to be a news release (over 1 MB)")
+        raise NewsImportError(
+            "the input is too large to be a news release (over 1 MB)", "too_large"
+        )
     if not data.strip():
-        raise NewsImportError("the input is empty")
+        raise NewsImportError("the input is empty", "empty")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
                 return _check_text(data.decode(encoding))
             except UnicodeDecodeError as exc:
-                raise NewsImportError("the input is not valid text in its own encoding") from exc
+                raise NewsImportError(
+                    "the input is not valid text in its own encoding", "encoding"
+                ) from exc
     if b"\x00" in data:
-        raise NewsImportError("the input is a binary file, not the text of a news release")
+        raise NewsImportError(
+            "the input is a binary file, not the text of a news release", "binary"
+        )
     try:
         return _check_text(data.decode("utf-8"))
     except UnicodeDecodeError:
@@ -56,7 +70,8 @@ def decode(data: bytes) -> str:
     if not candidates:
         raise NewsImportError(
             "the input is not text in an encoding we read (UTF-8, GB18030, Big5); "
-            "it looks like a binary file"
+            "it looks like a binary file",
+            "binary",
         )
     return _check_text(max(candidates, key=lambda pair: pair[0])[1])
 
@@ -68,7 +83,9 @@ def _check_text(text: str) -> str:
         if ch == "\ufffd" or (unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
     )
     if controls > max(2, len(text) // 100):
-        raise NewsImportError("the input is a binary file, not the text of a news release")
+        raise NewsImportError(
+            "the input is a binary file, not the text of a news release", "binary"
+        )
     return text
 
 
@@ -266,5 +283,5 @@ def clean(text: str) -> tuple[str, dict]:
     text, converted = to_simplified(text)
     text = drop_noise(text)
     if not text.strip():
-        raise NewsImportError("the input is empty")
+        raise NewsImportError("the input is empty", "empty")
     return text, {"pinyin_removed": readings, "converted_from_traditional": converted}

@@ -15,5 +15,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("people/", include("waishi.people.urls")),
     path("policy/", include("waishi.policy.urls")),
+    path("commission/", include("waishi.commission.urls")),
     path("", include("waishi.core.urls")),
 ]

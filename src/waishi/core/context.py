@@ -18,7 +18,7 @@ MODULES = [
     ("partners", _("Sister cities & partners"), None, "partners"),
     ("safety", _("Overseas safety"), None, "safety"),
     ("matters", _("Major matters"), None, "matters"),
-    ("commission", _("Commission"), None, "commission"),
+    ("commission", _("Commission"), "commission:meetings", None),
     ("people", _("People"), "people:list", None),
     ("units", _("Units"), "core:units", None),
     ("standards", _("Per-diem standards"), "policy:standards", None),

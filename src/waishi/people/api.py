@@ -13,11 +13,10 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from waishi.core.access import unit_scope_q
+from waishi.core.api_paging import MAX_LIMIT, MAX_OFFSET
 from waishi.core.models import Unit
 from waishi.people import selectors
 from waishi.people.models import Person, Rank
-
-MAX_LIMIT = 200
 
 people_router = Router(tags=["people"])
 units_router = Router(tags=["units"])
@@ -105,7 +104,7 @@ def list_people(
     subunits: bool = True,
     sort: str = Query("name", pattern=r"^-?(name|unit|rank)$"),
     limit: int = Query(50, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     """People the caller may see; `unit` narrows to that unit (and its sub-units)."""
     if unit is not None:
@@ -132,7 +131,7 @@ def list_units(
     request,
     q: str = Query("", max_length=64),
     limit: int = Query(100, ge=1, le=MAX_LIMIT * 5),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     units = selectors.visible_units(request.auth).only(
         "id", "code", "name", "name_en", "kind", "parent_id", "depth", "is_active", "path"
