@@ -12,6 +12,7 @@ from django.db import transaction
 from waishi.core.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from waishi.core.models import Unit, User
 from waishi.core.services import role_grant, unit_create, user_create
+from waishi.people.idcard import check_character
 
 # code, name, English name, kind, parent code
 UNITS = [
@@ -84,15 +85,13 @@ POSITIONS = [
     ("总经理", "county"),
 ]
 REGION_CODES = ["320102", "320105", "320211", "330106", "310104", "110105", "440106", "420106"]
-ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-ID_CHECK = "10X98765432"
 
 
 def id_number(rng: random.Random, birth: date, sex: str) -> str:
     """A valid 18-digit resident ID number (GB 11643 checksum) for made-up people."""
     seq = rng.randrange(0, 500) * 2 + (1 if sex == "M" else 0)
     body = f"{rng.choice(REGION_CODES)}{birth:%Y%m%d}{seq:03d}"
-    return body + ID_CHECK[sum(int(d) * w for d, w in zip(body, ID_WEIGHTS, strict=True)) % 11]
+    return body + check_character(body)
 
 
 def make_name(rng: random.Random) -> str:
@@ -125,6 +124,9 @@ def load_demo(people: int = 160, seed: int = 2026):
             admin = user
     rng = random.Random(seed)  # noqa: S311 — reproducible made-up data, not secrets
     counts = load_demo_people(actor=admin, units=units, count=people, rng=rng)
+    from waishi.commission.demo import load_demo_meetings
+
+    counts["meetings"] = load_demo_meetings(actor=admin, units=units)
     return {"units": len(units), "users": len(DEMO_ACCOUNTS), **counts}
 
 

@@ -21,5 +21,6 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 f"demo data loaded: {summary['units']} units, {summary['users']} users, "
-                f"{summary['people']} people, {summary['passports']} passports"
+                f"{summary['people']} people, {summary['passports']} passports, "
+                f"{summary['meetings']} meetings"
             )
