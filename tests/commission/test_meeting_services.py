@@ -56,7 +56,7 @@ def test_only_the_secretariat_and_administrators_write(liaison, inspector, admin
 
 def test_confirming_needs_the_full_date_then_freezes_the_record(secretariat):
     meeting = services.meeting_create(actor=secretariat, title="专题会议")
-    with pytest.raises(ValidationError, match="date"):
+    with pytest.raises(ValidationError, match="会议日期"):  # the message in zh-Hans
         services.meeting_confirm(actor=secretariat, meeting=meeting, expected_version=1)
     services.meeting_update(actor=secretariat, meeting=meeting, expected_version=1,
                             date=date(2026, 6, 3))  # fmt: skip
@@ -65,9 +65,9 @@ def test_confirming_needs_the_full_date_then_freezes_the_record(secretariat):
     assert AuditEvent.objects.get(action="meeting.confirm").changes["status"] == [
         "draft", "confirmed"
     ]  # fmt: skip
-    with pytest.raises(ValidationError, match="confirmed"):
+    with pytest.raises(ValidationError, match="该会议已确认"):
         services.meeting_update(actor=secretariat, meeting=meeting, expected_version=3, title="x")
-    with pytest.raises(ValidationError, match="confirmed"):
+    with pytest.raises(ValidationError, match="该会议已确认"):
         services.meeting_add_decision(actor=secretariat, meeting=meeting, text="再议")
 
 

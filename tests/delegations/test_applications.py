@@ -176,7 +176,7 @@ def test_a_correction_on_a_stale_version_is_refused(create, liaison):
     delegation_update(actor=liaison, delegation=delegation, expected_version=1, title="第二版")
     with pytest.raises(ConflictError) as caught:
         delegation_update(actor=liaison, delegation=delegation, expected_version=1, title="第三版")
-    assert "reload" in str(caught.value)
+    assert "重新加载" in str(caught.value)  # "reload", in the zh-Hans the tests run in
     delegation.refresh_from_db()
     assert delegation.title == "第二版"
 

@@ -67,7 +67,7 @@ def test_the_head_signing_while_the_liaison_withdraws_lets_exactly_one_win(
     winners = [name for name, outcome in outcomes.items() if outcome == "won"]
     assert len(winners) == 1
     loser = next(name for name in outcomes if name not in winners)
-    assert "Someone else acted on this delegation first" in outcomes[loser]
+    assert "他人已先行处理此团组" in outcomes[loser]  # "someone else acted first", zh-Hans
     delegation.refresh_from_db()
     assert delegation.version == 3
     assert delegation.status == {"head_sign": "head_signed", "withdraw": "withdrawn"}[winners[0]]
