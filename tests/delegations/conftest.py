@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tests.factories import PassportFactory, PersonFactory, UserFactory, grant
 from waishi.core.roles import Role
-from waishi.delegations.models import Delegation
+from waishi.delegations.models import Delegation, PreTripDisclosure
 from waishi.delegations.services import delegation_create, delegation_transition
 from waishi.people.models import Rank
 
@@ -142,6 +142,8 @@ def act(personas):
     def take(delegation, action, as_=None, **kwargs):
         delegation.refresh_from_db()
         kwargs.setdefault("comment", "理由说明")
+        if action == "submit":  # posted with the submission, up long before approval
+            disclosed(delegation)
         return delegation_transition(
             actor=personas[as_ or ACTOR_OF[action]],
             delegation=delegation,
@@ -151,6 +153,18 @@ def act(personas):
         )
 
     return take
+
+
+def disclosed(delegation, *, days_ago=30):
+    """The pre-trip disclosure approval waits for, posted long enough ago (once per delegation)."""
+    PreTripDisclosure.objects.get_or_create(
+        delegation=delegation,
+        defaults={
+            "where": "单位公示栏",
+            "posted_on": timezone.localdate() - dt.timedelta(days=days_ago),
+            "recorded_at": timezone.now(),
+        },
+    )
 
 
 @pytest.fixture

@@ -28,6 +28,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from waishi.commission.api import meetings_router
 from waishi.core.api_auth import api_auth
+from waishi.delegations.api import delegations_router
+from waishi.delegations.workflow import ConflictError, InvalidTransition
 from waishi.people.api import people_router, units_router
 
 # The logger Django itself uses for 500s, so API errors reach the same handlers (ADMINS e-mail).
@@ -117,6 +119,7 @@ api = WaishiAPI(
 api.add_router("/people", people_router)
 api.add_router("/units", units_router)
 api.add_router("/meetings", meetings_router)
+api.add_router("/delegations", delegations_router)
 
 
 def _location(error: dict) -> str:
@@ -141,6 +144,16 @@ def invalid_data(request, exc):
 @api.exception_handler(PermissionDenied)
 def forbidden(request, exc):
     return api.detail(request, "You may not do this.", 403)
+
+
+@api.exception_handler(ConflictError)
+def conflict(request, exc):
+    return api.detail(request, str(exc), 409)
+
+
+@api.exception_handler(InvalidTransition)
+def invalid_transition(request, exc):
+    return api.detail(request, str(exc), 409)
 
 
 @api.exception_handler(BadRequest)

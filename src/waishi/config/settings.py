@@ -154,6 +154,8 @@ AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 SESSION_COOKIE_AGE = 8 * 3600
+# How long a re-entered password counts for high-stakes actions (approving).
+WAISHI_SUDO_SECONDS = env_int("WAISHI_SUDO_SECONDS", 600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- i18n: Chinese first ----------------------------------------------------------------------

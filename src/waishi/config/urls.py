@@ -16,5 +16,6 @@ urlpatterns = [
     path("people/", include("waishi.people.urls")),
     path("policy/", include("waishi.policy.urls")),
     path("commission/", include("waishi.commission.urls")),
+    path("delegations/", include("waishi.delegations.urls")),
     path("", include("waishi.core.urls")),
 ]

@@ -12,7 +12,7 @@ from waishi.core.roles import Role
 # yet points at the "coming" page and says so.
 MODULES = [
     ("dashboard", _("Dashboard"), "core:dashboard", None),
-    ("delegations", _("Outbound delegations"), None, "delegations"),
+    ("delegations", _("Outbound delegations"), "delegations:list", None),
     ("evaluation", _("Performance evaluation"), None, "evaluation"),
     ("visits", _("Inbound visits & gifts"), None, "visits"),
     ("partners", _("Sister cities & partners"), None, "partners"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from waishi.core import views, views_admin, views_audit, views_roles
+from waishi.core import sudo, views, views_admin, views_audit, views_roles
 
 app_name = "core"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("units/<int:pk>/move/", views_admin.unit_move, name="unit_move"),
     path("units/<int:pk>/active/", views_admin.unit_set_active, name="unit_set_active"),
     path("coming/<slug:module>/", views.coming, name="coming"),
+    path("sudo/", sudo.sudo_view, name="sudo"),
     path("roles/", views_roles.role_list, name="roles"),
     path("roles/<int:pk>/revoke/", views_roles.role_revoke, name="role_revoke"),
     path("users/", views_admin.user_list, name="users"),

@@ -165,3 +165,7 @@ def remind(payload: dict) -> None:
         payload["when"],
         ", ".join(to) or "nobody",
     )
+
+
+# The trip part's jobs (post-trip disclosure reminders, escalation, daily sweep) register here.
+from waishi.delegations import jobs_trip  # noqa: E402, F401

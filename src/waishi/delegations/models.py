@@ -404,3 +404,8 @@ class ApprovalCounter(models.Model):
 
     def __str__(self):
         return f"{self.series}: {self.last}"
+
+
+# Records of the trip itself (disclosure, passports out and back, visas, briefing, return, report)
+# live in their own module to keep this one readable; Django finds them through this import.
+from waishi.delegations.models_trip import *  # noqa: E402, F403

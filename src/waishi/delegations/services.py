@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from waishi.core.audit import audit_record, diff
 from waishi.core.roles import Role
-from waishi.delegations import checks, jobs, numbering, workflow
+from waishi.delegations import checks, jobs, numbering, services_trip, workflow
 from waishi.delegations.models import (
     BudgetItem,
     Delegation,
@@ -61,7 +61,8 @@ EDITABLE = (
     "schedule",
 )
 EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
-WRITERS = (Role.LIAISON,)
+# Administrators may correct an application on a unit's behalf (audited under their own name).
+WRITERS = (Role.LIAISON, Role.ADMINISTRATOR)
 
 __all__ = [
     "ConflictError",
@@ -77,7 +78,7 @@ __all__ = [
 def _require_writer(actor, unit) -> None:
     if not workflow.covers(actor, unit, WRITERS):
         raise PermissionDenied(
-            _("Only a liaison of the organising unit may change its delegations.")
+            _("Only the organising unit's liaison or an administrator may change its delegations.")
         )
 
 
@@ -273,6 +274,9 @@ def delegation_transition(
     comment = (comment or "").strip()
     workflow.require_reason(action, comment)
     on = _trip_day(delegation, action, on)
+    # Approval waits for the pre-trip disclosure; a unit with long-overdue items cannot submit.
+    if problem := services_trip.transition_problem(delegation, action, timezone.localdate()):
+        raise ValidationError(problem)
     result, chain = _policy_gate(delegation, action, justifications or {})
     if action == Action.APPROVE:
         delegation.approval_number = numbering.next_approval_number(delegation)
