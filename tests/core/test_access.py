@@ -105,3 +105,10 @@ def test_scope_of_a_deep_unit_does_not_leak_to_a_sibling_with_a_shared_id_prefix
 def test_roles_page_is_in_the_navigation_of_administrators_only(liaison, admin_user):
     assert "/roles/" not in client_for(liaison).get(reverse("core:dashboard")).content.decode()
     assert "/roles/" in client_for(admin_user).get(reverse("core:dashboard")).content.decode()
+
+
+def test_blocked_units_page_is_in_the_navigation_of_fao_staff_only(liaison, city):
+    approver = grant(UserFactory(unit=city), Role.APPROVER, city)
+    url = reverse("delegations:blocked_units")
+    assert url not in client_for(liaison).get(reverse("core:dashboard")).content.decode()
+    assert url in client_for(approver).get(reverse("core:dashboard")).content.decode()

@@ -28,15 +28,18 @@ RESTRICTED = {
     "roles": frozenset({Role.ADMINISTRATOR}),
     "users": frozenset({Role.ADMINISTRATOR}),
     "audit": frozenset({Role.INSPECTOR, Role.ADMINISTRATOR}),
+    "blocked": frozenset({Role.APPROVER, Role.REVIEWER, Role.INSPECTOR, Role.ADMINISTRATOR}),
 }
 ADMIN_MODULES = [
+    ("blocked", _("Blocked units"), "delegations:blocked_units", None),
     ("users", _("Users"), "core:users", None),
     ("roles", _("Roles"), "core:roles", None),
     ("audit", _("Audit log"), "core:audit", None),
     ("tokens", _("My API tokens"), "core:tokens", None),
 ]
-# The core app's items share one URL namespace: each is active on the views named like it.
+# Items that share a URL namespace with another: each is active on the views named like it.
 CORE_PREFIXES = {
+    "delegations:blocked_units": "delegations:blocked_unit",
     "core:units": "core:unit",
     "core:roles": "core:role",
     "core:users": "core:user",
@@ -54,6 +57,8 @@ def _is_active(current, url_name, coming) -> bool:
         return current.view_name == url_name
     if url_name in CORE_PREFIXES:
         return current.view_name.startswith(CORE_PREFIXES[url_name])
+    if any(current.view_name.startswith(prefix) for prefix in CORE_PREFIXES.values()):
+        return False  # that page has an item of its own
     return current.view_name.split(":")[0] == url_name.split(":")[0]
 
 
