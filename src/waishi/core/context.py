@@ -22,6 +22,7 @@ MODULES = [
     ("people", _("People"), "people:list", None),
     ("units", _("Units"), "core:units", None),
     ("standards", _("Per-diem standards"), "policy:standards", None),
+    ("rules", _("Rule set"), "policy:rules", None),
 ]
 # Pages only some roles may open: shown in the navigation to those roles only.
 RESTRICTED = {
@@ -40,6 +41,8 @@ ADMIN_MODULES = [
 # Items that share a URL namespace with another: each is active on the views named like it.
 CORE_PREFIXES = {
     "delegations:blocked_units": "delegations:blocked_unit",
+    "policy:rules": "policy:rules",
+    "policy:standards": "policy:standards",
     "core:units": "core:unit",
     "core:roles": "core:role",
     "core:users": "core:user",

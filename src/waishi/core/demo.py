@@ -127,6 +127,9 @@ def load_demo(people: int = 160, seed: int = 2026):
     from waishi.commission.demo import load_demo_meetings
 
     counts["meetings"] = load_demo_meetings(actor=admin, units=units)
+    from waishi.delegations.demo import load_demo_delegations
+
+    counts["delegations"] = load_demo_delegations(actor=admin, units=units, rng=rng)
     return {"units": len(units), "users": len(DEMO_ACCOUNTS), **counts}
 
 

@@ -93,9 +93,13 @@ def attach_overdue_facts(rows: list) -> list:
 
 def page_of(qs: QuerySet, *, page_number, sort: str, per_page: int = PER_PAGE) -> Page:
     """One page of rows, each marked with its overdue items (no query per row)."""
-    paginator = Paginator(with_overdue_facts(qs).order_by(*ordering_for(sort)), per_page)
+    # Count and pick the page's ids on the bare query, then read only those rows with their
+    # overdue facts: the annotations then run for one page, not for every row skipped.
+    ordering = ordering_for(sort)
+    paginator = Paginator(qs.order_by(*ordering).values_list("pk", flat=True), per_page)
     page = paginator.get_page(page_number)
-    page.object_list = mark_overdue(list(page.object_list))
+    rows = with_overdue_facts(qs.filter(pk__in=list(page.object_list))).order_by(*ordering)
+    page.object_list = mark_overdue(list(rows))
     return page
 
 

@@ -84,3 +84,43 @@ class PerDiemStandard(models.Model):
 
 def _has_cjk(text: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" for ch in text)
+
+
+class RuleSetVersion(models.Model):
+    """One version of the rule set, stored whole as the engine reads it (the shape of
+    rulesets/default-v1.json). Versions are never edited: a change is a new version, so every
+    decision's recorded rule set (`<id>-v<number>`) can still be read as it was.
+    Written by the policy services only."""
+
+    number = models.PositiveIntegerField(_("version"), unique=True)
+    label = models.CharField(_("label"), max_length=200)
+    body = models.JSONField(_("rules"))
+    note = models.CharField(_("note"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    is_active = models.BooleanField(_("active"), default=False)
+
+    class Meta:
+        verbose_name = _("rule set version")
+        verbose_name_plural = _("rule set versions")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="one_active_rule_set"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.ruleset_label} {self.label}"
+
+    @property
+    def ruleset_label(self) -> str:
+        """What a checked decision records (the engine's RuleSet.label)."""
+        return f"{self.body.get('id', 'rules')}-v{self.number}"

@@ -1,4 +1,6 @@
-"""Writes of the policy app: loading and activating per-diem tables. Each is atomic and audited."""
+"""Writes of the policy app: per-diem tables and rule set versions. Each is atomic and audited."""
+
+import copy
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -7,7 +9,8 @@ from django.db.models import Q
 from waishi.core.access import has_role
 from waishi.core.audit import audit_record
 from waishi.core.roles import Role
-from waishi.policy.models import PerDiemStandard, PerDiemTableVersion
+from waishi.policy.engine.ruleset import load_ruleset
+from waishi.policy.models import PerDiemStandard, PerDiemTableVersion, RuleSetVersion
 from waishi.policy.perdiem import PerDiemTable, read_table
 from waishi.policy.rows import standard_fields
 
@@ -96,6 +99,98 @@ def perdiem_table_activate(*, actor, version: PerDiemTableVersion) -> PerDiemTab
             "is_active": [False, True],
             "replaces": previous.pk if previous else None,
             "replaces_label": previous.label if previous else "",
+        },
+    )
+    return target
+
+
+def _check_may_edit_rules(actor) -> None:
+    if actor is not None and not has_role(actor, Role.ADMINISTRATOR):
+        raise PermissionDenied("Only an administrator may change the rule set.")
+
+
+def ruleset_create_version(
+    *, actor, body: dict, label: str, note: str = "", activate: bool = True
+) -> RuleSetVersion:
+    """Store `body` (a whole rule set in the shape of rulesets/default-v1.json) as the next
+    version; by default it comes into force. Its `version` is set to the new number, so checks
+    against it record `<id>-v<number>`.
+
+    The body is validated with the engine's load_ruleset before anything is written: an unusable
+    one raises waishi.policy.engine.ruleset.RuleSetError and saves nothing. Older versions are
+    kept unchanged. Side effects: audit events `ruleset.create` (and `ruleset.activate`).
+    """
+    _check_may_edit_rules(actor)
+    body = copy.deepcopy(body)
+    body["version"] = 1  # a placeholder while validating; the number is taken under the lock
+    load_ruleset(body)
+    return _ruleset_store(actor=actor, body=body, label=label, note=note, activate=activate)
+
+
+@transaction.atomic
+def _ruleset_store(*, actor, body: dict, label: str, note: str, activate: bool):
+    latest = RuleSetVersion.objects.select_for_update().order_by("-number").first()
+    body["version"] = latest.number + 1 if latest else 1
+    version = RuleSetVersion.objects.create(
+        number=body["version"],
+        label=label.strip()[:200],
+        body=body,
+        note=note.strip()[:1000],
+        created_by=_user_or_none(actor),
+    )
+    audit_record(
+        actor=actor,
+        action="ruleset.create",
+        obj=version,
+        changes={
+            "number": version.number,
+            "label": version.label,
+            "rule_set": version.ruleset_label,
+            "changed_rules": _changed_rules(latest.body if latest else {}, body),
+        },
+    )
+    if activate:
+        version = ruleset_activate(actor=actor, version=version)
+    return version
+
+
+def _changed_rules(before: dict, after: dict) -> list[str]:
+    """Ids of the rules added, removed or changed between two bodies, for the audit trail."""
+    old = {rule.get("id"): rule for rule in before.get("rules", [])}
+    new = {rule.get("id"): rule for rule in after.get("rules", [])}
+    return sorted(str(key) for key in old.keys() | new.keys() if old.get(key) != new.get(key))
+
+
+@transaction.atomic
+def ruleset_activate(*, actor, version: RuleSetVersion) -> RuleSetVersion:
+    """Put `version` in force; the one in force before stays, inactive.
+
+    Activating the active version changes nothing and records nothing.
+    Side effect: audit event `ruleset.activate` naming the version it replaces.
+    """
+    _check_may_edit_rules(actor)
+    locked = {
+        v.pk: v
+        for v in RuleSetVersion.objects.select_for_update().filter(
+            Q(pk=version.pk) | Q(is_active=True)
+        )
+    }
+    target = locked[version.pk]
+    if target.is_active:
+        return target
+    previous = next((v for v in locked.values() if v.is_active), None)
+    # Deactivate first: the partial unique index allows one active row at any moment.
+    RuleSetVersion.objects.filter(is_active=True).update(is_active=False)
+    target.is_active = True
+    target.save(update_fields=["is_active"])
+    audit_record(
+        actor=actor,
+        action="ruleset.activate",
+        obj=target,
+        changes={
+            "is_active": [False, True],
+            "rule_set": target.ruleset_label,
+            "replaces": previous.ruleset_label if previous else None,
         },
     )
     return target

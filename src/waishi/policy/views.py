@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -7,18 +7,32 @@ from django.views.decorators.http import require_GET, require_POST
 
 from waishi.core.access import access, has_role
 from waishi.core.roles import Role
+from waishi.policy.engine.ruleset import RuleSetError
 from waishi.policy.exports import standards_workbook
-from waishi.policy.forms import StandardsFilterForm, TableUploadForm, perdiem_error_message
-from waishi.policy.models import PerDiemTableVersion
+from waishi.policy.forms import (
+    RuleSetVersionForm,
+    StandardsFilterForm,
+    TableUploadForm,
+    perdiem_error_message,
+)
+from waishi.policy.models import PerDiemTableVersion, RuleSetVersion
 from waishi.policy.perdiem import PerDiemError
 from waishi.policy.selectors import (
     active_continents,
     active_countries,
+    active_ruleset_version,
     active_standards,
     active_version,
+    ruleset_rows,
+    ruleset_versions,
     table_versions,
 )
-from waishi.policy.services import perdiem_table_activate, perdiem_table_import
+from waishi.policy.services import (
+    perdiem_table_activate,
+    perdiem_table_import,
+    ruleset_activate,
+    ruleset_create_version,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -97,3 +111,75 @@ def version_activate(request, pk: int):
         request, _("“%(label)s” is now the table in force.") % {"label": version.label}
     )
     return redirect("policy:standards")
+
+
+def _render_ruleset(request, version: RuleSetVersion | None):
+    context = {
+        "version": version,
+        "rows": ruleset_rows(version.body) if version else [],
+        "versions": ruleset_versions(),
+        "is_admin": has_role(request.user, Role.ADMINISTRATOR),
+    }
+    return render(request, "policy/ruleset.html", context)
+
+
+@access()
+@require_GET
+def rules(request):
+    return _render_ruleset(request, active_ruleset_version())
+
+
+@access()
+@require_GET
+def rules_version(request, pk: int):
+    return _render_ruleset(request, get_object_or_404(RuleSetVersion, pk=pk))
+
+
+@access(Role.ADMINISTRATOR)
+def rules_new(request):
+    """A new version from the edited values of the one in force (or of ?from=<pk>)."""
+    base = _base_version(request)
+    form = RuleSetVersionForm(request.POST if request.method == "POST" else None, base=base.body)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = ruleset_create_version(
+                actor=request.user,
+                body=form.body(),
+                label=form.cleaned_data["label"],
+                note=form.cleaned_data["note"],
+            )
+        except RuleSetError as error:
+            problem = {"problem": error}
+            form.add_error(None, _("The rule set cannot be used: %(problem)s.") % problem)
+        else:
+            messages.success(
+                request,
+                _("Version %(number)s “%(label)s” is now the rule set in force.")
+                % {"number": version.number, "label": version.label},
+            )
+            return redirect("policy:rules")
+    context = {"form": form, "base": base}
+    return render(request, "policy/ruleset_form.html", context)
+
+
+def _base_version(request) -> RuleSetVersion:
+    source = request.POST.get("from") or request.GET.get("from")
+    if source and str(source).isdigit():
+        return get_object_or_404(RuleSetVersion, pk=int(source))
+    version = active_ruleset_version()
+    if version is None:
+        raise Http404("no rule set version is stored")
+    return version
+
+
+@access(Role.ADMINISTRATOR)
+@require_POST
+def rules_activate(request, pk: int):
+    version = get_object_or_404(RuleSetVersion, pk=pk)
+    ruleset_activate(actor=request.user, version=version)
+    messages.success(
+        request,
+        _("Version %(number)s “%(label)s” is now the rule set in force.")
+        % {"number": version.number, "label": version.label},
+    )
+    return redirect("policy:rules")

@@ -284,3 +284,9 @@ def test_every_finding_cites_its_basis():
     basis = {rule.id: rule.basis for rule in default_ruleset().rules}
     assert {"delegation_size", "days_abroad", "invitation", "retired"} <= {f.rule for f in findings}
     assert all(f.basis and f.basis == basis[f.rule] for f in findings)
+
+
+def test_lead_time_filed_after_departure_says_so_instead_of_a_negative_count():
+    result = result_of(tokyo_plan(submitted_on="2026-05-20"))
+    messages = [f.message for f in result.findings if f.rule == "lead_time"]
+    assert messages == ["申报日期2026-05-20晚于出境日期2026-05-10，应在出境前至少60天申报"]

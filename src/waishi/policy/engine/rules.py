@@ -319,12 +319,12 @@ def check_lead_time(plan: Plan, rule: Rule, env: Env) -> Outcome:
     lead, needed = (plan.leave_china - plan.submitted_on).days, rule.parameters["min_days"]
     if lead >= needed:
         return []
-    return [
-        found(
-            rule,
-            f"申报日期{plan.submitted_on}距出境{plan.leave_china}仅{lead}天，应提前至少{needed}天",
-        )
-    ]
+    filed, leaves = plan.submitted_on, plan.leave_china
+    if lead < 0:  # filed after the trip began: say so rather than print a negative lead time
+        message = f"申报日期{filed}晚于出境日期{leaves}，应在出境前至少{needed}天申报"
+    else:
+        message = f"申报日期{filed}距出境{leaves}仅{lead}天，应提前至少{needed}天"
+    return [found(rule, message)]
 
 
 Check = Callable[[Plan, Rule, Env], Outcome]
