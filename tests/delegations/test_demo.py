@@ -155,3 +155,12 @@ def test_loading_the_demo_delegations_again_adds_nothing(demo, delegations):
     admin = User.objects.get(username="admin")
     assert load_demo_delegations(actor=admin, units=demo, rng=random.Random(1)) == 0
     assert Delegation.objects.count() == len(delegations)
+
+
+def test_the_demo_traveller_sees_a_trip_of_their_own(demo, db):
+    from waishi.delegations.selectors import delegations_for_user
+
+    traveller = User.objects.get(username="traveller")
+    own = Delegation.objects.filter(members__person__user=traveller)
+    assert own.exists()
+    assert set(own) <= set(delegations_for_user(traveller))

@@ -221,3 +221,26 @@ def test_every_service_call_writes_one_audit_event_without_a_plaintext_number(
     for secret in (ZHANG_ID, WANG_ID, "SE7654321", ZHANG_ID[6:14]):
         assert secret not in everything
     assert audit_verify().ok
+
+
+def test_an_administrator_links_a_person_to_an_account_once_and_it_is_audited(admin_user, commerce):
+    from tests.factories import PersonFactory, UserFactory
+    from waishi.core.models import AuditEvent
+    from waishi.people.services import person_link_account
+
+    person, other = PersonFactory(unit=commerce), PersonFactory(unit=commerce)
+    account = UserFactory()
+    person_link_account(actor=admin_user, person=person, user=account)
+    person.refresh_from_db()
+    assert person.user == account
+    assert AuditEvent.objects.filter(action="person.link_account").count() == 1
+    with pytest.raises(ValidationError):
+        person_link_account(actor=admin_user, person=other, user=account)
+
+
+def test_a_liaison_may_not_link_accounts(liaison, commerce):
+    from tests.factories import PersonFactory
+    from waishi.people.services import person_link_account
+
+    with pytest.raises(PermissionDenied):
+        person_link_account(actor=liaison, person=PersonFactory(unit=commerce), user=liaison)

@@ -58,3 +58,24 @@ def test_the_submission_records_the_rule_set_version_it_was_checked_against(
     assert submitted.status == Status.SUBMITTED
     event = submitted.events.get(action="submit")
     assert event.rule_set == "default-v2" and event.findings["compliant"]
+
+
+def test_the_policy_check_command_uses_the_rule_set_in_force_of_a_configured_installation(
+    admin_user, tmp_path, capsys
+):
+    import json
+
+    from tests.policy.engine.plans import tokyo_plan
+    from waishi.policy import check_cli
+
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps(tokyo_plan(members=5)), encoding="utf-8")
+    assert check_cli.main([str(plan_file), "--json"]) == 0  # five pass the shipped limit of six
+    ruleset_create_version(actor=admin_user, body=size_limited_to(4), label="Four at most")
+    capsys.readouterr()
+    assert check_cli.main([str(plan_file), "--json"]) == 3
+    output = json.loads(capsys.readouterr().out)
+    assert output["rule_set"] == "default-v2"
+    assert [f["rule"] for f in output["findings"] if f["severity"] == "block"] == [
+        "delegation_size"
+    ]

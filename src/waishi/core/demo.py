@@ -130,6 +130,7 @@ def load_demo(people: int = 160, seed: int = 2026):
     from waishi.delegations.demo import load_demo_delegations
 
     counts["delegations"] = load_demo_delegations(actor=admin, units=units, rng=rng)
+    link_demo_traveller(actor=admin)
     return {"units": len(units), "users": len(DEMO_ACCOUNTS), **counts}
 
 
@@ -179,3 +180,22 @@ def load_demo_people(*, actor, units, count, rng):
             )
             passports += 1
     return {"people": made, "passports": passports}
+
+
+def link_demo_traveller(*, actor):
+    """The demo `traveller` login is a member of 市商务局's most recent approved-or-later trip."""
+    from waishi.delegations.models import DelegationMember, Status
+    from waishi.people.services import person_link_account
+
+    member = (
+        DelegationMember.objects.filter(
+            delegation__organising_unit__code=LIAISON_UNIT,
+            delegation__status__in=[Status.APPROVED, Status.ABROAD, Status.RETURNED_HOME],
+        )
+        .select_related("person")
+        .order_by("-delegation__leave_china")
+        .first()
+    )
+    if member is not None:
+        traveller = User.objects.get(username="traveller")
+        person_link_account(actor=actor, person=member.person, user=traveller)

@@ -304,3 +304,26 @@ def person_export(*, actor, filters: dict, rows: int) -> None:
         object_id="*",
         changes={"filters": shown, "rows": rows},
     )
+
+
+@transaction.atomic
+def person_link_account(*, actor, person: Person, user) -> Person:
+    """Link `person` to the sign-in account `user` (or unlink with None), so the traveller sees
+    their own trips. Administrators only. Side effects: audit event `person.link_account`."""
+    _require_unit_role(actor, person.unit, (Role.ADMINISTRATOR,))
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if user is not None and Person.objects.filter(user=user).exclude(pk=person.pk).exists():
+        raise ValidationError({"user": _("This account already belongs to another person.")})
+    before = person.user_id
+    if before == (user.pk if user else None):
+        return person
+    person.user = user
+    person.version += 1
+    person.save(update_fields=["user", "version", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="person.link_account",
+        obj=person,
+        changes={"user": [before, user.pk if user else None]},
+    )
+    return person

@@ -1,5 +1,9 @@
 """`waishi policy check PLAN.json [--json]`: check a planned delegation against the rule set and
-price it with the per-diem table. Needs no Django settings.
+price it with the per-diem table.
+
+Needs no Django settings: on a machine with no installation it uses the shipped rule set and
+table. Where an installation is configured (SECRET_KEY in the environment, or a data dir made by
+`waishi demo`), it checks against the rule set and table the administrator put in force.
 
 Exit 0: no blocking finding; 3: blocked; 2: the plan cannot be read or is invalid (one line on
 stderr saying why).
@@ -59,13 +63,38 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, PlanError) as exc:
         print(f"waishi: {exc}", file=sys.stderr)
         return EXIT_INVALID
-    result = check(plan)
+    ruleset, table = installed_policy()
+    result = check(plan, ruleset, table=table)
     _ensure_unicode_stdout()
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
         print(report(plan.title, result))
     return EXIT_OK if result.compliant else EXIT_BLOCKED
+
+
+def installed_policy():
+    """(rule set, per-diem table) in force in the configured installation, or (None, None)."""
+    import os
+
+    from waishi.cli import data_dir, use_demo_settings_if_demo_dir
+
+    if not (os.environ.get("SECRET_KEY") or (data_dir() / "demo").exists()):
+        return None, None
+    try:
+        use_demo_settings_if_demo_dir()
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "waishi.config.settings")
+        import django
+
+        django.setup()
+        from waishi.policy.selectors import active_per_diem_table, active_ruleset
+
+        return active_ruleset(), active_per_diem_table()
+    except Exception as exc:  # no database reachable or not migrated: the shipped rules answer
+        print(
+            f"waishi: note: using the shipped rule set ({exc.__class__.__name__})", file=sys.stderr
+        )
+        return None, None
 
 
 def read_json(path: str) -> object:
