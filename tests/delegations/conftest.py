@@ -13,7 +13,12 @@ from django.utils import timezone
 
 from tests.factories import PassportFactory, PersonFactory, UserFactory, grant
 from waishi.core.roles import Role
-from waishi.delegations.models import Delegation, PreTripDisclosure
+from waishi.delegations.models import (
+    Delegation,
+    PreTripDisclosure,
+    ReportObjectiveResult,
+    TripReport,
+)
 from waishi.delegations.services import delegation_create, delegation_transition
 from waishi.people.models import Rank
 
@@ -144,6 +149,8 @@ def act(personas):
         kwargs.setdefault("comment", "理由说明")
         if action == "submit":  # posted with the submission, up long before approval
             disclosed(delegation)
+        if action == "file_report":  # a report is filed only when it is complete
+            reported(delegation)
         return delegation_transition(
             actor=personas[as_ or ACTOR_OF[action]],
             delegation=delegation,
@@ -165,6 +172,25 @@ def disclosed(delegation, *, days_ago=30):
             "recorded_at": timezone.now(),
         },
     )
+
+
+def reported(delegation):
+    """A complete trip report: every objective answered and the compliance declaration ticked."""
+    report, _ = TripReport.objects.get_or_create(
+        delegation=delegation,
+        defaults={"summary": "按计划完成", "compliance_declared": True, "saved_at": timezone.now()},
+    )
+    for order, objective in enumerate(delegation.objectives.all(), start=1):
+        ReportObjectiveResult.objects.get_or_create(
+            report=report,
+            objective=objective,
+            defaults={
+                "order": order,
+                "objective_text": objective.text,
+                "status": "met",
+                "result": "已完成",
+            },
+        )
 
 
 @pytest.fixture

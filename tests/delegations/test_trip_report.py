@@ -176,3 +176,18 @@ def test_a_photo_is_judged_by_its_content(kit, settings, tmp_path):
             upload=SimpleUploadedFile("photo.png", b"MZ not really a picture"),
         )
     assert not delegation.attachments.exists()
+
+
+def test_the_plain_file_report_action_is_refused_without_a_complete_report(kit):
+    from waishi.delegations.services import delegation_transition
+
+    delegation = kit.returned()
+    with pytest.raises(ValidationError):
+        delegation_transition(
+            actor=kit.liaison,
+            delegation=delegation,
+            action="file_report",
+            expected_version=delegation.version,
+        )
+    delegation.refresh_from_db()
+    assert delegation.status == Status.RETURNED_HOME

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from waishi.delegations.jobs import add_working_days, passport_return_days, report_working_days
-from waishi.delegations.models import Delegation, Status
+from waishi.delegations.models import Delegation, Status, TripReport
 from waishi.delegations.models_trip import (
     PassportCheckout,
     PostTripDisclosure,
@@ -335,9 +335,14 @@ def unit_block_problem(unit, today: dt.date) -> str | None:
 
 def transition_problem(delegation: Delegation, action: str, today: dt.date) -> str | None:
     """The trip part's gate on a workflow action: approval waits for the pre-trip disclosure;
-    a blocked unit cannot submit."""
+    a blocked unit cannot submit; a report is filed only when it is complete."""
     if action == "approve":
         return disclosure_problem(delegation, today)
     if action == "submit":
         return unit_block_problem(delegation.organising_unit, today)
+    if action == "file_report":
+        from waishi.delegations.services_report import report_gaps  # it imports this module
+
+        report = TripReport.objects.filter(delegation=delegation).first()
+        return " ".join(str(gap) for gap in report_gaps(delegation, report)) or None
     return None
