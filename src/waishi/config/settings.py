@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "waishi.policy",
     "waishi.commission",
     "waishi.delegations",
+    "waishi.evaluation",
 ]
 
 MIDDLEWARE = [

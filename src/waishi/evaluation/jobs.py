@@ -1,0 +1,1 @@
+"""Outbox jobs of the evaluation app: opening evaluations, follow-ups, chasing."""
