@@ -1,6 +1,6 @@
 from django.urls import path
 
-from waishi.commission import views, views_import
+from waishi.commission import urls_report, urls_workplan, views, views_import
 
 app_name = "commission"
 
@@ -20,3 +20,6 @@ urlpatterns = [
     path("tasks/<int:pk>/done/", views.task_complete, name="task_complete"),
     path("documents/<int:pk>/file/", views.document_download, name="document_download"),
 ]
+
+# The work plan and the annual report keep their routes in their own modules.
+urlpatterns += urls_workplan.urlpatterns + urls_report.urlpatterns

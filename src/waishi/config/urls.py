@@ -17,5 +17,6 @@ urlpatterns = [
     path("policy/", include("waishi.policy.urls")),
     path("commission/", include("waishi.commission.urls")),
     path("delegations/", include("waishi.delegations.urls")),
+    path("evaluation/", include("waishi.evaluation.urls")),
     path("", include("waishi.core.urls")),
 ]

@@ -1,0 +1,3 @@
+"""The annual report pages (included by commission/urls.py)."""
+
+urlpatterns = []

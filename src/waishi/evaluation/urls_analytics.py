@@ -1,0 +1,3 @@
+"""The analytics pages of the evaluation app (included by evaluation/urls.py)."""
+
+urlpatterns = []
