@@ -103,3 +103,12 @@ def test_unknown_command_fails_and_says_so(tmp_path):
     result = waishi("frobnicate", data_dir=tmp_path)
     assert result.returncode != 0
     assert "invalid choice: 'frobnicate'" in result.stderr
+
+
+@pytest.mark.parametrize("year", ["twenty", "1800", "99999"])
+def test_report_annual_refuses_a_bad_year_in_one_line_without_any_configuration(tmp_path, year):
+    result = waishi("report", "annual", "--year", year, data_dir=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("waishi: argument --year: give a year from 1949 to ")
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert list(tmp_path.iterdir()) == []  # no database, no document

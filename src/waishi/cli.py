@@ -6,6 +6,7 @@ waishi worker [--once]          run due outbox jobs (reminders, notifications)
 waishi romanize 姓名 …           passport-style romanisation, one JSON object a line
 waishi policy check PLAN.json   check a planned delegation against the rules, price it
 waishi news import FILE         a meeting news release → a draft meeting
+waishi report annual --year Y   the year's report on foreign affairs work (.docx)
 waishi audit verify             recompute the audit chain
 waishi backup FILE / restore FILE
 waishi manage COMMAND …         any Django management command
@@ -40,6 +41,7 @@ MANAGEMENT_ALIASES = {
 PURE_COMMANDS = {
     ("policy", "check"): "waishi.policy.check_cli",
     ("news", "import"): "waishi.commission.news_cli",
+    ("report", "annual"): "waishi.commission.report_cli",
 }
 
 
@@ -253,6 +255,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="waishi news import FILE [--year Y] [--dry-run] [--json]: release → draft meeting",
     )
     news.add_argument("action", choices=["import"])
+    report = sub.add_parser(
+        "report",
+        help="waishi report annual --year YYYY [--output FILE]: the year's report as .docx",
+    )
+    report.add_argument("action", choices=["annual"])
     sub.add_parser("manage", help="any Django management command: waishi manage migrate")
     return parser
 

@@ -6,3 +6,7 @@ class CommissionConfig(AppConfig):
     name = "waishi.commission"
     label = "commission"
     verbose_name = _("Commission")
+
+    def ready(self):
+        # Outbox handlers register themselves on import.
+        from waishi.commission import jobs_workplan  # noqa: F401

@@ -56,3 +56,11 @@ def load_demo_meetings(*, actor, units) -> int:
     meeting_confirm(actor=actor, meeting=first, expected_version=first.version)
     meeting_create_draft(actor=actor, draft=parse_release(SECOND_MEETING))
     return 2
+
+
+def load_demo_work_plans(*, actor, units) -> int:
+    """This year's and last year's work plans (demo_workplan.py). Call after the demo
+    delegations: the items link to them and are reported on by the units' liaisons."""
+    from waishi.commission.demo_workplan import load_demo_workplan
+
+    return load_demo_workplan(actor=actor, units=units)

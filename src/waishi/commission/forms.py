@@ -166,7 +166,9 @@ class TaskForm(forms.Form):
     text = forms.CharField(
         label=_("Task"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    owner_unit = UnitChoiceField(label=_("Owner unit"), queryset=None)
+    owner_unit = UnitChoiceField(
+        label=_("Owner unit"), queryset=None, empty_label=_("Choose the owner unit")
+    )
     deadline = forms.DateField(
         label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -181,3 +181,7 @@ class FollowUpTask(models.Model):
 
     def get_state_display(self) -> str:
         return str(self.Status(self.state()).label)
+
+
+# The work plan (工作要点) lives in its own module; Django finds its models through this import.
+from waishi.commission.models_workplan import *  # noqa: E402, F403

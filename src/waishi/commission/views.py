@@ -28,6 +28,7 @@ from waishi.commission.forms import (
 )
 from waishi.commission.minutes import minutes_document, minutes_filename
 from waishi.commission.models import FollowUpTask, MeetingDocument
+from waishi.commission.selectors_workplan import items_served_by_meeting
 from waishi.core.access import access, has_role
 
 WRITERS = services.WRITERS
@@ -93,6 +94,7 @@ def _detail_context(request, meeting, **forms) -> dict:
         "linked_people": person_ids,
         "may_write": may_write,
         "may_edit": may_write and meeting.is_draft,
+        "work_items": items_served_by_meeting(request.user, meeting),
     }
     if may_write:
         context.update(

@@ -27,9 +27,11 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from waishi.commission.api import meetings_router
+from waishi.commission.api_workplan import work_items_router
 from waishi.core.api_auth import api_auth
 from waishi.delegations.api import delegations_router
 from waishi.delegations.workflow import ConflictError, InvalidTransition
+from waishi.evaluation.api import evaluations_router
 from waishi.people.api import people_router, units_router
 
 # The logger Django itself uses for 500s, so API errors reach the same handlers (ADMINS e-mail).
@@ -119,7 +121,9 @@ api = WaishiAPI(
 api.add_router("/people", people_router)
 api.add_router("/units", units_router)
 api.add_router("/meetings", meetings_router)
+api.add_router("/work-items", work_items_router)
 api.add_router("/delegations", delegations_router)
+api.add_router("/evaluations", evaluations_router)
 
 
 def _location(error: dict) -> str:

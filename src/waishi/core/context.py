@@ -13,7 +13,7 @@ from waishi.core.roles import Role
 MODULES = [
     ("dashboard", _("Dashboard"), "core:dashboard", None),
     ("delegations", _("Outbound delegations"), "delegations:list", None),
-    ("evaluation", _("Performance evaluation"), None, "evaluation"),
+    ("evaluation", _("Performance evaluation"), "evaluation:list", None),
     ("visits", _("Inbound visits & gifts"), None, "visits"),
     ("partners", _("Sister cities & partners"), None, "partners"),
     ("safety", _("Overseas safety"), None, "safety"),

@@ -131,6 +131,9 @@ def load_demo(people: int = 160, seed: int = 2026):
 
     counts["delegations"] = load_demo_delegations(actor=admin, units=units, rng=rng)
     link_demo_traveller(actor=admin)
+    from waishi.commission.demo import load_demo_work_plans
+
+    counts["work_items"] = load_demo_work_plans(actor=admin, units=units)
     return {"units": len(units), "users": len(DEMO_ACCOUNTS), **counts}
 
 

@@ -1,6 +1,7 @@
 """A stored delegation as the policy engine's plan (the `waishi policy check` JSON of
 ARCHITECTURE.md), checked with what only the database knows: each member's earlier trips, unit
-leaders' trips for the 6-month same-country rule, passports, the active rule set and tables.
+leaders' trips for the 6-month same-country rule, passports, the organising unit's evaluation
+record (failed evaluations, overdue follow-ups), the active rule set and tables.
 
 The rule set and exchange rates in force come from waishi.policy.selectors when it offers
 `active_ruleset()` / `active_exchange_rates()`; until then the shipped defaults are used.
@@ -20,9 +21,18 @@ from waishi.delegations.models import (
     ItineraryStop,
     Status,
 )
+from waishi.evaluation.record import unit_record
 from waishi.people.models import Passport
 from waishi.policy import selectors as policy_selectors
-from waishi.policy.engine import CheckResult, LeaderTrip, PlanError, check, parse_plan
+from waishi.policy.engine import (
+    CheckResult,
+    EvaluationRecord,
+    LeaderTrip,
+    PlanError,
+    RuleSet,
+    check,
+    parse_plan,
+)
 from waishi.policy.engine.ruleset import default_ruleset
 
 # Trips that happened or are approved to happen: they count for frequency and leader rules.
@@ -44,6 +54,7 @@ PASSPORT_KINDS = {
 # changes nothing but costs rows.
 TRIPS_LOOKBACK_DAYS = 3 * 366
 LEADER_WINDOW_DAYS = 366
+RECORD_KIND = "evaluation_record"
 
 
 def active_ruleset():
@@ -126,6 +137,16 @@ def _leader_trips(delegation: Delegation, members) -> list[LeaderTrip]:
     ]
 
 
+def evaluation_record(unit, ruleset: RuleSet, on: dt.date) -> EvaluationRecord | None:
+    """The organising unit's evaluation record as of `on` (the application's date), over the
+    longest window of the rule set's evaluation record rules; None, with no query, when the rule
+    set has no such rule or the unit is not chosen yet."""
+    windows = [rule.parameters["window_months"] for rule in ruleset.by_kind.get(RECORD_KIND, ())]
+    if unit is None or not windows:
+        return None
+    return unit_record(unit, today=on, window_months=max(windows)).for_policy()
+
+
 def plan_for(delegation: Delegation, members=None, submitted_on: dt.date | None = None) -> dict:
     """The delegation in the plan format of `waishi policy check`."""
     members = _members(delegation) if members is None else members
@@ -187,17 +208,20 @@ def _member(member: DelegationMember, trips: list[str]) -> dict:
 def policy_check(delegation: Delegation, *, submitted_on: dt.date | None = None) -> CheckResult:
     """The delegation checked against the active rule set, priced with the active table."""
     members = _members(delegation)
-    plan_dict = plan_for(delegation, members, submitted_on)
+    on = submitted_on or timezone.localdate()
+    plan_dict = plan_for(delegation, members, on)
     try:
         plan = parse_plan(plan_dict)
     except PlanError as exc:  # validation keeps stored applications parseable; say so if not
         raise ValidationError(str(exc)) from exc
+    ruleset = active_ruleset()
     return check(
         plan,
-        active_ruleset(),
+        ruleset,
         table=policy_selectors.active_per_diem_table(),
         rates=active_rates(),
         leader_trips=_leader_trips(delegation, members),
+        unit_record=evaluation_record(delegation.organising_unit, ruleset, on),
     )
 
 

@@ -111,12 +111,15 @@ def plan_for_unsaved(shadow: Delegation, cleaned, members) -> dict:
 def check_unsaved(shadow: Delegation, cleaned) -> CheckResult:
     members = _members(shadow, cleaned)
     plan = parse_plan(plan_for_unsaved(shadow, cleaned, members))
+    ruleset = checks.active_ruleset()
+    unit = shadow.organising_unit if shadow.organising_unit_id else None
     return check(
         plan,
-        checks.active_ruleset(),
+        ruleset,
         table=policy_selectors.active_per_diem_table(),
         rates=checks.active_rates(),
         leader_trips=checks._leader_trips(shadow, members),
+        unit_record=checks.evaluation_record(unit, ruleset, timezone.localdate()),
     )
 
 

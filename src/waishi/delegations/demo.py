@@ -36,12 +36,16 @@ from waishi.delegations.models import Delegation
 from waishi.delegations.rules_trip import is_working_day, nth_working_day
 from waishi.delegations.services import delegation_create, delegation_transition
 from waishi.delegations.workflow import JustificationRequired
+from waishi.evaluation import demo as evaluation_demo
 from waishi.people.models import Rank
 from waishi.policy import selectors as policy_selectors
+from waishi.policy.engine.rules import add_months
 
 # The demo accounts act for 市商务局; every other organising unit gets a liaison and a head.
 OWN_UNITS = ("WB", "GWJT", "JTJ", "JHDX", "JYJ", "KJJ", "NYJ", "WJW", "DHQ", "BHXQ", "LJX")
 RECENT_DAYS = -130
+# Report-filed trips that left China before this day have their self-assessment written.
+SELF_ASSESSED_BEFORE = -80
 CITY_ACCOUNTS = ("reviewer", "approver", "evaluator", "passport")
 STANDARD_JUSTIFICATIONS = {
     "lead_time": "外方确定会期较晚，收到邀请函后即行报批。",
@@ -50,6 +54,9 @@ STANDARD_JUSTIFICATIONS = {
     "passport_validity": "护照换发申请已提交，出发前可取得新护照。",
     "substantive_schedule": "休整日安排在长途飞行之后，其余日程均为公务活动。",
     "budget_standard": "超标准部分由单位自有资金承担，已报财政部门备案。",
+    "unit_evaluation_record": (
+        "已针对上次出访绩效评估指出的问题制定整改措施，本次出访任务明确、日程紧凑。"
+    ),
 }
 COMMENTS = {
     "submit": "请审核。",
@@ -243,13 +250,15 @@ class Story:
         abroad = ["visas", "briefing", "passports_out", "depart"]
         if trip.start < RECENT_DAYS:  # visas of older trips would only slow the load down
             abroad.remove("visas")
-        home = ["return", "passports_in", "post_disclosure", "file_report", "evaluate", "archive"]
-        count = {"returned_home": 3, "report_filed": 4, "evaluated": 5, "archived": 6}
+        home = ["return", "passports_in", "post_disclosure", "file_report", "self_assess"]
+        home += ["evaluate", "archive"]
+        count = {"returned_home": 3, "report_filed": 4, "evaluated": 6, "archived": 7}
         after = abroad + home[: count.get(state, 0)]
+        if state == "report_filed" and trip.start <= SELF_ASSESSED_BEFORE:
+            after.append("self_assess")  # the evaluator's turn now
         if trip.late == "report":
             after.remove("post_disclosure")
-        comments = {"evaluate": f"绩效评估等级：{trip.grade}。"}
-        return approved + [(name, comments.get(name, "")) for name in after]
+        return approved + [(name, "") for name in after]
 
     def timeline(self, number: int, rng, now) -> list[Step]:
         lead = self.trip.lead or rng.randint(80, 115)
@@ -259,7 +268,21 @@ class Story:
             at = self._moment(action, day, rng)
             comment = comment or COMMENTS.get(action, "")
             steps.append(Step(at, number * 100 + order, self, action, comment))
-        return self._in_the_past(steps, now, rng)
+        steps = self._in_the_past(steps, now, rng)
+        if any(step.action == "evaluate" for step in steps):
+            steps += self._follow_ups(number, now, rng)
+        return steps
+
+    def _follow_ups(self, number: int, now, rng) -> list[Step]:
+        """The 6- and 12-month follow-ups answered so far (a few days either side of due)."""
+        steps = []
+        for months in (6, 12):
+            due = add_months(self.returned_on, months)
+            day = _workday(due + dt.timedelta(days=rng.randint(-20, 6)))
+            at = self._moment("follow_up", day, rng)
+            if at < now - dt.timedelta(days=1):
+                steps.append(Step(at, number * 100 + 90 + months, self, f"follow_up_{months}", ""))
+        return steps
 
     def _next_day(self, action, day, rng) -> dt.date:
         fixed = {"visas": 12, "briefing": 5, "passports_out": 2, "depart": 0}
@@ -267,7 +290,8 @@ class Story:
             return self.leave - dt.timedelta(days=fixed[action])
         if action == "return":  # registered on the next working day
             return _workday(self.returned_on + dt.timedelta(days=1))
-        gaps = {"create": (0, 0), "evaluate": (15, 40), "archive": (20, 60), "cancel": (3, 8)}
+        gaps = {"create": (0, 0), "self_assess": (3, 10), "evaluate": (10, 30)}
+        gaps |= {"archive": (20, 60), "cancel": (3, 8)}
         low, high = gaps.get(action, (1, 3))
         day = _workday(day + dt.timedelta(days=rng.randint(low, high)))
         if action == "disclose":
@@ -316,7 +340,19 @@ class Story:
             "return": lambda: stage.register_return(self, liaison, self.returned_on),
             "passports_in": lambda: stage.passports_in(self, officer),
             "post_disclosure": lambda: stage.post_disclose(self, liaison, day),
-            "file_report": lambda: stage.file_report(self, liaison, rng),
+            "file_report": lambda: self._file_report(liaison, rng),
+            "self_assess": lambda: evaluation_demo.self_assess(
+                self.delegation, liaison, rng, self.trip.grade
+            ),
+            "evaluate": lambda: evaluation_demo.score(
+                self.delegation, self.cast.users["evaluator"], rng, self.trip.grade
+            ),
+            "follow_up_6": lambda: evaluation_demo.follow_up(
+                self.delegation, liaison, rng, self.trip.grade, 6
+            ),
+            "follow_up_12": lambda: evaluation_demo.follow_up(
+                self.delegation, liaison, rng, self.trip.grade, 12
+            ),
         }
         if step.action == "create":
             self.delegation = delegation_create(
@@ -326,6 +362,12 @@ class Story:
             trip_steps[step.action]()
         else:
             self._transition(step)
+
+    def _file_report(self, liaison, rng) -> None:
+        stage.file_report(self, liaison, rng)
+        # The outbox job the filing leaves behind opens the evaluation; the worker is not
+        # running while the demo loads, so open it now, on the simulated clock.
+        evaluation_demo.open_evaluation(self.delegation)
 
     def _transition(self, step: Step) -> None:
         kwargs = {"comment": step.comment}

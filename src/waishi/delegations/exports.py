@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import io
 
-from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from waishi.core.audit import audit_record
 from waishi.delegations.selectors_browse import countries_of
+from waishi.reports.xlsx import capped_workbook, export_audited
 
 EXPORT_LIMIT = 10_000
 
@@ -48,44 +46,29 @@ def _row(delegation) -> list:
 
 
 def delegations_workbook(rows, *, total: int) -> io.BytesIO:
-    """Write `rows` (at most EXPORT_LIMIT) to an in-memory file, rewound. A write-only workbook
-    keeps no cell objects, so 10,000 rows stay a few megabytes."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Delegations"))
-    sheet.append(_headers())
-    written = 0
-    for delegation in rows:
-        sheet.append(_row(delegation))
-        written += 1
-    if total > written:
-        sheet.append([])
-        sheet.append(
-            [
-                _(
-                    "Only the first %(shown)d of %(total)d delegations are included; narrow the "
-                    "filters to export the rest."
-                )
-                % {"shown": written, "total": total}
-            ]
-        )
-    handle = io.BytesIO()
-    book.save(handle)
-    handle.seek(0)
-    return handle
+    """`rows` (at most EXPORT_LIMIT) in an in-memory workbook, rewound."""
+    return capped_workbook(
+        title=_("Delegations"),
+        headers=_headers(),
+        rows=rows,
+        to_row=_row,
+        total=total,
+        more=lambda shown, total: (
+            _(
+                "Only the first %(shown)d of %(total)d delegations are included; narrow the "
+                "filters to export the rest."
+            )
+            % {"shown": shown, "total": total}
+        ),
+    )
 
 
-@transaction.atomic
 def delegation_list_export(*, actor, filters: dict, rows: int) -> None:
     """Record that `actor` exported the delegations list with these filters (audit event)."""
-    shown = {
-        key: getattr(value, "pk", value)
-        for key, value in filters.items()
-        if value not in ("", None)
-    }
-    audit_record(
+    export_audited(
         actor=actor,
         action="delegation.export",
         object_type="delegations.delegation",
-        object_id="*",
-        changes={"filters": shown, "rows": rows},
+        filters=filters,
+        rows=rows,
     )

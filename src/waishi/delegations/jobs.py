@@ -83,6 +83,11 @@ def enqueue_after(delegation: Delegation, event: DelegationEvent) -> None:
     )
     if event.action == "register_return" and delegation.returned_at:
         _enqueue_reminders(delegation)
+    if event.action == "file_report":
+        # The filed report opens the delegation's performance evaluation (evaluation app).
+        from waishi.evaluation.jobs import enqueue_open  # the evaluation app builds on this one
+
+        enqueue_open(delegation)
 
 
 def _at(day: dt.date) -> dt.datetime:

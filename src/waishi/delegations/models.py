@@ -150,6 +150,8 @@ class Delegation(models.Model):
             models.Index(fields=["status", "leave_china", "id"], name="deleg_status_idx"),
             models.Index(fields=["organising_unit", "leave_china", "id"], name="deleg_unit_idx"),
             models.Index(fields=["top_rank", "leave_china", "id"], name="deleg_rank_idx"),
+            # The annual report counts the trips that actually left China in a year.
+            models.Index(fields=["departed_on"], name="deleg_departed_idx"),
         ]
         constraints = [
             models.CheckConstraint(

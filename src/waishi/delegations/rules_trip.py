@@ -335,7 +335,9 @@ def unit_block_problem(unit, today: dt.date) -> str | None:
 
 def transition_problem(delegation: Delegation, action: str, today: dt.date) -> str | None:
     """The trip part's gate on a workflow action: approval waits for the pre-trip disclosure;
-    a blocked unit cannot submit; a report is filed only when it is complete."""
+    a blocked unit cannot submit; a report is filed only when it is complete; a delegation is
+    evaluated only by completing its performance evaluation (the evaluation app takes the
+    action then), never by a bare button that would leave no scores behind."""
     if action == "approve":
         return disclosure_problem(delegation, today)
     if action == "submit":
@@ -345,4 +347,13 @@ def transition_problem(delegation: Delegation, action: str, today: dt.date) -> s
 
         report = TripReport.objects.filter(delegation=delegation).first()
         return " ".join(str(gap) for gap in report_gaps(delegation, report)) or None
+    if action == "evaluate":
+        from waishi.evaluation.models import Evaluation, EvaluationStatus  # it imports this app
+
+        done = Evaluation.objects.filter(delegation=delegation, status=EvaluationStatus.COMPLETED)
+        if not done.exists():
+            return _(
+                "A delegation is evaluated by completing its performance evaluation "
+                "(self-assessment, then the evaluator's scores) on the evaluation page."
+            )
     return None

@@ -25,15 +25,18 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from waishi.delegations import rules_trip
+from waishi.delegations import checks, rules_trip
 from waishi.delegations.checks import TRAVEL_STATUSES
 from waishi.delegations.models import Delegation, DelegationMember, ItineraryStop, Status
 from waishi.delegations.models_trip import PassportCheckout, PostTripDisclosure
 from waishi.delegations.selectors import delegations_for_user, scope_q
+from waishi.evaluation import record as evaluation_records
 
 PER_PAGE = 25
 DEFAULT_SORT = "-leave"
 EARLIER_TRIPS_YEARS = 5
+# The look back of the evaluation record panel when the rule set in force has no such rule.
+RECORD_MONTHS = 24
 CALENDAR_LIMIT = 500
 STATUS_ORDER = Case(
     *(When(status=value, then=Value(i)) for i, value in enumerate(Status.values)),
@@ -172,6 +175,14 @@ def unit_record(unit, today: dt.date) -> UnitRecord:
         overdue=rules_trip.overdue_items(today, unit=unit, grace=0),
         blocked=bool(rules_trip.unit_blocked(unit, today)),
     )
+
+
+def evaluation_record(unit, today: dt.date) -> evaluation_records.UnitRecord:
+    """The unit's performance evaluation record over the window the rule set in force warns
+    on (the longest of its evaluation record rules; RECORD_MONTHS when it has none)."""
+    rules = checks.active_ruleset().by_kind.get(checks.RECORD_KIND, ())
+    months = max((rule.parameters["window_months"] for rule in rules), default=RECORD_MONTHS)
+    return evaluation_records.unit_record(unit, today=today, window_months=months)
 
 
 def earlier_trips(user, delegation: Delegation, today: dt.date) -> dict[int, list]:

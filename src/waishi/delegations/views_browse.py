@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from waishi.core.access import access, has_role
+from waishi.core.access import access, grants_of, has_role
 from waishi.core.roles import Role
 from waishi.delegations import checks, rules_trip, workflow
 from waishi.delegations import selectors_browse as browse
@@ -23,9 +23,13 @@ from waishi.delegations.forms_browse import SUDO_ACTIONS, DelegationFilterForm, 
 from waishi.delegations.models import BudgetKind, HostProvides, Status
 from waishi.delegations.selectors import current_justifications, get_delegation_for_user
 from waishi.delegations.services import EDITABLE_STATUSES, WRITERS
+from waishi.evaluation.models import Grade
 from waishi.people.selectors import visible_units
 
 DECIDERS = (Role.UNIT_HEAD, Role.REVIEWER, Role.APPROVER)
+CITYWIDE_READERS = (Role.INSPECTOR, Role.ADMINISTRATOR)
+# Who reads a unit's evaluations on the evaluation pages (besides the citywide roles).
+EVALUATION_READERS = (Role.LIAISON, Role.UNIT_HEAD, Role.EVALUATOR)
 IN_REVIEW = (Status.SUBMITTED, Status.HEAD_SIGNED)
 # From approval on, the trip part's hub page (disclosure, passports, return, report) applies.
 TRIP_STATUSES = (*checks.TRAVEL_STATUSES,)
@@ -130,6 +134,8 @@ def action_forms(delegation, user, snapshot) -> list[dict]:
     }
     forms = []
     for action in workflow.allowed_actions(delegation, user):
+        if action == "evaluate":  # taken by completing the evaluation, on its own page
+            continue
         form = TransitionForm(
             action=action,
             warnings=warnings_in(snapshot),
@@ -164,6 +170,39 @@ def _review_panel(request, delegation, today):
     }
 
 
+def _evaluation_panel(request, delegation, today):
+    """The organising unit's performance evaluation record beside an application awaiting a
+    decision, for those who decide on it and the citywide inspector and administrator."""
+    if delegation.status not in IN_REVIEW:
+        return None
+    unit, user = delegation.organising_unit, request.user
+    citywide = grants_of(user).citywide(CITYWIDE_READERS)
+    if not (citywide or workflow.covers(user, unit, DECIDERS)):
+        return None
+    record = browse.evaluation_record(unit, today)
+    # A link to the evaluation itself where its page exists and the user may read it there.
+    reads_evaluations = citywide or workflow.covers(user, unit, EVALUATION_READERS)
+
+    def links(row) -> dict:
+        return {
+            "row": row,
+            "url": reverse("delegations:detail", args=[row.delegation_id]),
+            "evaluation_url": _url("evaluation:detail", row.evaluation_id)
+            if reads_evaluations
+            else None,
+        }
+
+    return {
+        "record": record,
+        "unit": unit,
+        "grades": [(grade, Grade(grade).label, n) for grade, n in record.grades.items()],
+        "failed": [links(row) for row in record.failed],
+        "overdue": [
+            {**links(row), "days": (today - row.due_on).days} for row in record.overdue_follow_ups
+        ],
+    }
+
+
 def _links(request, delegation) -> dict:
     editable = delegation.status in EDITABLE_STATUSES and workflow.covers(
         request.user, delegation.organising_unit, WRITERS
@@ -195,6 +234,7 @@ def delegation_detail(request, pk):
         "events": timeline(delegation),
         "actions": action_forms(delegation, request.user, snapshot),
         "review": _review_panel(request, delegation, today),
+        "evaluation": _evaluation_panel(request, delegation, today),
         "step_label": workflow.step_label(delegation.pending_step)
         if delegation.pending_step
         else "",

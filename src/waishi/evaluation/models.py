@@ -17,7 +17,11 @@ Several columns copy facts of the delegation (unit, year, trip type, main countr
 CNY, amounts): the analytics page groups 200,000 rows by them without joining the trip tables.
 """
 
+import hashlib
+import json
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -63,6 +67,36 @@ class RubricVersion(models.Model):
 
     def __str__(self):
         return f"{self.body.get('id', 'rubric')}-v{self.number}"
+
+    def save(self, *args, **kwargs):
+        """Store a new version; of a stored one only `is_active` may change (a version is never
+        edited in place: every evaluation must re-read the rubric it was scored with)."""
+        if self._state.adding:
+            self.sha256 = self.sha256 or body_digest(self.body)
+        else:
+            update_fields = kwargs.get("update_fields")
+            if update_fields is None or set(update_fields) - {"is_active"}:
+                self._refuse_edits()
+        super().save(*args, **kwargs)
+
+    def _refuse_edits(self) -> None:
+        stored = RubricVersion.objects.filter(pk=self.pk).values(*FROZEN_RUBRIC_FIELDS).first()
+        if stored is None:
+            return
+        if any(stored[name] != getattr(self, name) for name in FROZEN_RUBRIC_FIELDS):
+            raise ValidationError(
+                _("A rubric version is never changed; create a new version instead."),
+                code="rubric_frozen",
+            )
+
+
+FROZEN_RUBRIC_FIELDS = ("number", "label", "body", "note", "sha256", "created_by_id")
+
+
+def body_digest(body) -> str:
+    """SHA-256 of the rubric body in a canonical JSON form (keys sorted)."""
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class Grade(models.TextChoices):
@@ -149,6 +183,25 @@ class Evaluation(models.Model):
             models.Index(fields=["organising_unit", "year"], name="eval_unit_year"),
             models.Index(fields=["year", "grade"], name="eval_year_grade"),
             models.Index(fields=["status"], name="eval_status"),
+            # The analytics page (analytics.py): one narrow partial index per chart over the
+            # completed evaluations, holding just what its GROUP BY groups and sums, so that
+            # PostgreSQL reads the index alone, already in order (a wider index loses to a
+            # sequential scan of the table in the planner's costs).
+            models.Index(
+                fields=["year", "grade", "total"],
+                condition=Q(status="completed"),
+                name="eval_done_by_year",
+            ),
+            models.Index(
+                fields=["organising_unit", "grade", "total", "year"],  # year: free in padding
+                condition=Q(status="completed"),
+                name="eval_done_by_unit",
+            ),
+            models.Index(
+                fields=["main_country", "trip_type", "spent_cny", "amount_cny", "agreements_count"],
+                condition=Q(status="completed"),
+                name="eval_done_results",
+            ),
         ]
 
     def __str__(self):
@@ -257,6 +310,33 @@ class FollowUpRound(models.Model):
         ordering = ["evaluation", "months"]
         constraints = [
             models.UniqueConstraint(fields=["evaluation", "months"], name="one_round_per_month")
+        ]
+        indexes = [
+            # The analytics' follow-through queries (analytics.py). Citywide: the submitted
+            # rounds' figures and the overdue rounds each read a partial index alone. A unit's
+            # or a filtered view reaches its evaluations' rounds through round_figures, which
+            # holds every column those queries read (nested loop, index-only).
+            models.Index(
+                fields=["due_on", "months", "realised_count", "result_count", "evaluation"],
+                condition=Q(status="submitted"),
+                name="round_submitted_figures",
+            ),
+            models.Index(
+                fields=["due_on", "months", "evaluation"],
+                condition=Q(status="scheduled"),
+                name="round_scheduled_due",
+            ),
+            models.Index(
+                fields=[
+                    "evaluation",
+                    "due_on",
+                    "months",
+                    "status",
+                    "realised_count",
+                    "result_count",
+                ],
+                name="round_figures",
+            ),
         ]
 
     def __str__(self):

@@ -7,6 +7,21 @@ table. Where an installation is configured (SECRET_KEY in the environment, or a 
 
 Exit 0: no blocking finding; 3: blocked; 2: the plan cannot be read or is invalid (one line on
 stderr saying why).
+
+Besides the plan format of ARCHITECTURE.md, a plan may carry the organising unit's evaluation
+record (DOMAIN.md §2), which the rule of kind `evaluation_record` reads; without it that rule is
+listed in `not_checked`:
+
+    "unit_record": {
+      "failed": [{"title": "大阪经贸考察", "returned": "2025-03-08", "year": 2025, "total": 52.5}],
+      "overdue_follow_ups": [{"title": "汉堡港口合作考察", "due_on": "2025-11-20"}]
+    }
+
+`failed` lists the unit's delegations graded fail; each field but the object itself is optional,
+and one with a `returned` date counts only when it returned within the rule's window
+(`window_months`) before `submitted_on` (or `leave_china` when the plan has no submission date).
+`overdue_follow_ups` is a list of follow-ups not sent in (one with a `due_on` counts when that
+date is before the same day) or just their number, e.g. `"overdue_follow_ups": 2`.
 """
 
 from __future__ import annotations

@@ -166,6 +166,9 @@ PARAMETERS = {
     "before": _("before"),
     "after": _("after"),
     "min_value_cny": _("from a value in CNY of"),
+    "window_months": _("months looked back"),
+    "min_failed": _("failed evaluations at least"),
+    "overdue_follow_ups": _("warn on overdue follow-ups"),
 }
 
 
@@ -183,4 +186,6 @@ def readable(value, nested: bool = False) -> str:
         return f"({text})" if nested else text
     if isinstance(value, list):
         return ", ".join(readable(item, True) for item in value)
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
     return str(value)

@@ -155,10 +155,10 @@ class OfficialDocument:
         table = self.document.add_table(rows=len(rows), cols=columns)
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for r, row in enumerate(rows):
-            for c in range(columns):
+        # Walking rows and their cells once: table.cell(r, c) re-reads the whole grid each call.
+        for r, (table_row, row) in enumerate(zip(table.rows, rows, strict=True)):
+            for c, cell in enumerate(table_row.cells):
                 value = row[c] if c < len(row) else ""
-                cell = table.cell(r, c)
                 if widths_mm:
                     cell.width = Mm(widths_mm[c])
                 paragraph = cell.paragraphs[0]

@@ -7,7 +7,9 @@ machine and the application page can call it on every keystroke.
     >>> result.compliant, result.as_dict()["findings"]
 
 Callers with a database pass what it knows: `ruleset=load_ruleset(version.data)`,
-`table=active_per_diem_table()`, `rates=ExchangeRates.from_dict(...)`, `leader_trips=[...]`.
+`table=active_per_diem_table()`, `rates=ExchangeRates.from_dict(...)`, `leader_trips=[...]`,
+`unit_record=EvaluationRecord(...)` (the organising unit's failed evaluations and overdue
+follow-ups; a plan file may carry the same as its `unit_record`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from waishi.policy.engine.budget import ExchangeRates, demo_rates, price
-from waishi.policy.engine.plan import Plan, PlanError, parse_plan
+from waishi.policy.engine.plan import (
+    EvaluationRecord,
+    FailedTrip,
+    OverdueFollowUp,
+    Plan,
+    PlanError,
+    parse_plan,
+)
 from waishi.policy.engine.rules import (
     CHECKS,
     Env,
@@ -37,10 +46,13 @@ from waishi.policy.perdiem import PerDiemTable, default_table
 
 __all__ = [
     "CheckResult",
+    "EvaluationRecord",
     "ExchangeRates",
+    "FailedTrip",
     "Finding",
     "LeaderTrip",
     "NotChecked",
+    "OverdueFollowUp",
     "Plan",
     "PlanError",
     "RuleSet",
@@ -80,14 +92,22 @@ def check(
     table: PerDiemTable | None = None,
     rates: ExchangeRates | None = None,
     leader_trips: Sequence[LeaderTrip] | None = None,
+    unit_record: EvaluationRecord | None = None,
 ) -> CheckResult:
     """Every plan-stage rule of the rule set applied to `plan`, and its budget priced.
 
     `rates` defaults to the shipped demo exchange rates; `leader_trips=None` means no history is
-    known, so the 6-month same-country rule is reported as not checked.
+    known, so the 6-month same-country rule is reported as not checked. `unit_record=None`
+    means the plan's own `unit_record`; when neither is given, the evaluation record rule is
+    reported as not checked.
     """
     ruleset = ruleset or default_ruleset()
-    env = Env(ruleset=ruleset, regions=default_regions(), leader_trips=leader_trips)
+    env = Env(
+        ruleset=ruleset,
+        regions=default_regions(),
+        leader_trips=leader_trips,
+        unit_record=plan.unit_record if unit_record is None else unit_record,
+    )
     exempt, outcome = academic_exemption(plan, ruleset)
     for rule in ruleset.rules:
         check_rule = CHECKS.get(rule.kind)

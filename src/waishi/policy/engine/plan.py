@@ -24,6 +24,8 @@ INVITATION_KINDS = (
 SCHEDULE_KINDS = ("official", "transit", "rest", "sightseeing")
 # 外交护照, 公务护照, 因公普通护照, 因私普通护照.
 PASSPORT_KINDS = ("diplomatic", "service", "official", "private")
+# More overdue follow-ups than any unit could have: a typing slip, not a record.
+MAX_OVERDUE_COUNT = 10_000
 BUDGET_KINDS = (
     "international_travel",
     "intercity_travel",
@@ -91,6 +93,32 @@ class BudgetItem:
 
 
 @dataclass(frozen=True, slots=True)
+class FailedTrip:
+    """A delegation of the organising unit whose performance evaluation graded it fail."""
+
+    title: str
+    year: int | None = None
+    total: Decimal | None = None
+    returned: dt.date | None = None  # None: the caller has already applied the rule's window
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueFollowUp:
+    """A 6- or 12-month follow-up of an evaluated delegation that the unit has not sent in."""
+
+    title: str = ""
+    due_on: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationRecord:
+    """The organising unit's evaluation record (DOMAIN.md §2): what the feedback rule reads."""
+
+    failed: tuple[FailedTrip, ...] = ()
+    overdue_follow_ups: tuple[OverdueFollowUp, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     title: str
     organising_unit: str
@@ -104,6 +132,7 @@ class Plan:
     host_provides: frozenset[str]
     schedule: tuple[ScheduleEntry, ...] | None
     budget: tuple[BudgetItem, ...] | None
+    unit_record: EvaluationRecord | None = None  # None: no evaluation record is known
 
     @property
     def days(self) -> int:
@@ -134,6 +163,7 @@ def parse_plan(data: object) -> Plan:
     stops = _stops(data["stops"], leave, back)
     schedule = data.get("schedule")
     budget = data.get("budget")
+    unit_record = data.get("unit_record")
     return Plan(
         title=_text(data.get("title"), "title"),
         organising_unit=organising_unit,
@@ -147,6 +177,7 @@ def parse_plan(data: object) -> Plan:
         host_provides=_host_provides(data.get("host_provides", [])),
         schedule=None if schedule is None else _schedule(schedule, leave, back),
         budget=None if budget is None else _budget(budget),
+        unit_record=None if unit_record is None else _unit_record(unit_record),
     )
 
 
@@ -303,6 +334,62 @@ def _budget(value: object) -> tuple[BudgetItem, ...]:
             )
         )
     return tuple(items)
+
+
+def _unit_record(value: object) -> EvaluationRecord:
+    """{"failed": [{"title", "year", "total", "returned"}], "overdue_follow_ups": n or
+    [{"title", "due_on"}]}: the organising unit's delegations graded fail and its follow-ups
+    overdue, as an installation's database knows them."""
+    record = _object(value, "unit_record")
+    failed = []
+    for i, raw in enumerate(_list(record.get("failed", []), "unit_record.failed")):
+        where = f"unit_record.failed[{i}]"
+        item = _object(raw, where)
+        year, total = item.get("year"), item.get("total")
+        if year is not None and not (_is_int(year) and 1949 <= year <= 2100):
+            raise PlanError(f"{where}.year {year!r} is not a year")
+        failed.append(
+            FailedTrip(
+                title=_text(item.get("title"), f"{where}.title"),
+                year=year,
+                total=None if total is None else _points(total, f"{where}.total"),
+                returned=_optional_date(item.get("returned"), f"{where}.returned"),
+            )
+        )
+    return EvaluationRecord(
+        failed=tuple(failed), overdue_follow_ups=_overdue(record.get("overdue_follow_ups", []))
+    )
+
+
+def _overdue(value: object) -> tuple[OverdueFollowUp, ...]:
+    where = "unit_record.overdue_follow_ups"
+    if _is_int(value):  # a count, the rounds unnamed
+        if not 0 <= value <= MAX_OVERDUE_COUNT:
+            raise PlanError(f"{where} {value} is not a number of follow-ups")
+        return (OverdueFollowUp(),) * value
+    if not isinstance(value, list):
+        raise PlanError(f"{where} must be a number or a list")
+    overdue = []
+    for i, raw in enumerate(value):
+        item = _object(raw, f"{where}[{i}]")
+        overdue.append(
+            OverdueFollowUp(
+                title=_text(item.get("title"), f"{where}[{i}].title"),
+                due_on=_optional_date(item.get("due_on"), f"{where}[{i}].due_on"),
+            )
+        )
+    return tuple(overdue)
+
+
+def _points(value: object, where: str) -> Decimal:
+    points = _amount(value, where)
+    if points > 100:
+        raise PlanError(f"{where} {value!r} is not a total of 0 to 100 points")
+    return points
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _amount(value: object, where: str) -> Decimal:

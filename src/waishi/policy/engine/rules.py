@@ -15,7 +15,7 @@ from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
-from waishi.policy.engine.plan import Plan, Stop
+from waishi.policy.engine.plan import EvaluationRecord, FailedTrip, OverdueFollowUp, Plan, Stop
 from waishi.policy.engine.ruleset import Rule, RuleSet
 from waishi.policy.names import country_name_zh
 
@@ -83,6 +83,7 @@ class Env:
     ruleset: RuleSet
     regions: Mapping[str, frozenset[str]]
     leader_trips: Sequence[LeaderTrip] | None = None  # None: the caller has no history
+    unit_record: EvaluationRecord | None = None  # None: the unit's evaluations are not known
 
 
 Outcome = list[Finding | NotChecked]
@@ -327,6 +328,52 @@ def check_lead_time(plan: Plan, rule: Rule, env: Env) -> Outcome:
     return [found(rule, message)]
 
 
+def check_evaluation_record(plan: Plan, rule: Rule, env: Env) -> Outcome:
+    """The feedback of performance evaluation into approvals (DOMAIN.md §2): the organising
+    unit's delegations graded fail within the window before the application, and its follow-ups
+    overdue. The window ends on the submission date, or the departure when none is given.
+
+    One finding for both, so one written justification answers the rule."""
+    record = env.unit_record
+    if record is None:
+        return [NotChecked(rule.id, "计划未提供组团单位的绩效评估记录（unit_record，系统数据库）")]
+    on = plan.submitted_on or plan.leave_china
+    months = rule.parameters["window_months"]
+    since = add_months(on, -months)
+    unit = plan.organising_unit or "组团单位"
+    parts = []
+    failed = [t for t in record.failed if t.returned is None or since <= t.returned <= on]
+    if failed and len(failed) >= rule.parameters["min_failed"]:
+        named = "、".join(failed_label(trip) for trip in failed)
+        parts.append(f"{unit}近{months}个月内有{len(failed)}个团组绩效评估不合格：{named}")
+    if rule.parameters["overdue_follow_ups"]:
+        overdue = [f for f in record.overdue_follow_ups if f.due_on is None or f.due_on < on]
+        if overdue:
+            parts.append(overdue_text(unit if not parts else "", overdue))
+    return [found(rule, "；".join(parts))] if parts else []
+
+
+def overdue_text(unit: str, overdue: list[OverdueFollowUp]) -> str:
+    named = "、".join(
+        f"“{f.title}”" + (f"（应于{f.due_on}前报送）" if f.due_on else "")
+        for f in overdue
+        if f.title
+    )
+    text = f"{unit}有{len(overdue)}项出访成果跟踪回访逾期未报"
+    return f"{text}：{named}" if named else text
+
+
+def failed_label(trip: FailedTrip) -> str:
+    """“title”（2025-03-08回国，评估52.5分）: when it returned (or its year) and its total."""
+    details = [
+        f"{trip.returned}回国" if trip.returned else f"{trip.year}年" if trip.year else "",
+        f"评估{trip.total}分" if trip.total is not None else "",
+    ]
+    details = [detail for detail in details if detail]
+    title = f"“{trip.title}”" if trip.title else "未具名团组"
+    return f"{title}（{'，'.join(details)}）" if details else title
+
+
 Check = Callable[[Plan, Rule, Env], Outcome]
 
 CHECKS: dict[str, Check] = {
@@ -342,4 +389,5 @@ CHECKS: dict[str, Check] = {
     "passport_kind": check_passport_kind,
     "passport_validity": check_passport_validity,
     "lead_time": check_lead_time,
+    "evaluation_record": check_evaluation_record,
 }

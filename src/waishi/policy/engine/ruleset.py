@@ -39,6 +39,9 @@ REQUIRED_PARAMETERS: dict[str, dict[str, type | tuple[type, ...]]] = {
         "air_class": dict,
         "air_class_default": str,
     },
+    # The unit's evaluation record (DOMAIN.md §2); overdue_follow_ups (true/false) is checked
+    # with the tables below, as a bool is refused here wherever an int is expected.
+    "evaluation_record": {"window_months": int, "min_failed": int},
     # Deadlines belong to the workflow (approval, after return); the plan check skips them.
     "deadline": {},
 }
@@ -161,7 +164,10 @@ def _rule(item: object, index: int) -> Rule:
 
 
 def _check_tables(kind: str, parameters: dict, where: str) -> None:
-    """The nested parameters: {countries: days} for max_days, {rank: limit} for frequency."""
+    """The nested parameters: {countries: days} for max_days, {rank: limit} for frequency; the
+    ranges of the evaluation record rule's numbers."""
+    if kind == "evaluation_record":
+        _check_evaluation_record(parameters, where)
     if kind == "max_days":
         limits = parameters["limits"]
         if not limits or not all(
@@ -176,6 +182,15 @@ def _check_tables(kind: str, parameters: dict, where: str) -> None:
                 and _is_int(limit.get("window_days"))
             ):
                 raise RuleSetError(f"{where}: per_rank.{rank} needs max_trips and window_days")
+
+
+def _check_evaluation_record(parameters: dict, where: str) -> None:
+    if not 1 <= parameters["window_months"] <= 120:
+        raise RuleSetError(f"{where}: window_months must be from 1 to 120 months")
+    if parameters["min_failed"] < 1:
+        raise RuleSetError(f"{where}: min_failed must be at least 1")
+    if not isinstance(parameters.get("overdue_follow_ups"), bool):
+        raise RuleSetError(f"{where}: parameter overdue_follow_ups must be true or false")
 
 
 def _is_int(value: object) -> bool:

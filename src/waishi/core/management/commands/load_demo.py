@@ -22,5 +22,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"demo data loaded: {summary['units']} units, {summary['users']} users, "
                 f"{summary['people']} people, {summary['passports']} passports, "
-                f"{summary['meetings']} meetings, {summary['delegations']} delegations"
+                f"{summary['meetings']} meetings, {summary['delegations']} delegations, "
+                f"{summary['work_items']} work plan items"
             )
