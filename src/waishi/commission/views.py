@@ -30,6 +30,7 @@ from waishi.commission.minutes import minutes_document, minutes_filename
 from waishi.commission.models import FollowUpTask, MeetingDocument
 from waishi.commission.selectors_workplan import items_served_by_meeting
 from waishi.core.access import access, has_role
+from waishi.core.uploads import stored_file_response
 
 WRITERS = services.WRITERS
 
@@ -265,12 +266,7 @@ def document_download(request, pk):
         meeting__in=selectors.meetings_for_user(request.user)
     ).exclude(attachment="")
     document = get_object_or_404(visible, pk=pk)
-    return FileResponse(
-        document.attachment.open("rb"),
-        as_attachment=True,
-        filename=document.attachment.name.rsplit("/", 1)[-1],
-        content_type=document.content_type or "application/octet-stream",
-    )
+    return stored_file_response(document.attachment, document.content_type)
 
 
 @access()

@@ -35,6 +35,7 @@ from waishi.commission.selectors import meetings_for_user
 from waishi.core.access import access
 from waishi.core.models import Unit
 from waishi.core.roles import Role
+from waishi.core.uploads import stored_file_response
 from waishi.delegations.workflow import ConflictError
 
 WRITERS = services.WRITERS
@@ -188,12 +189,7 @@ def evidence_download(request, pk):
         item__in=selectors.work_items_for_user(request.user)
     ).exclude(evidence="")
     report = get_object_or_404(visible, pk=pk)
-    return FileResponse(
-        report.evidence.open("rb"),
-        as_attachment=True,
-        filename=report.evidence.name.rsplit("/", 1)[-1],
-        content_type=report.content_type or "application/octet-stream",
-    )
+    return stored_file_response(report.evidence, report.content_type)
 
 
 # --- the plan ---------------------------------------------------------------------------------

@@ -125,3 +125,16 @@ class UploadField(forms.FileField):
         if upload:
             upload.kind = validate_upload(upload, allowed=self.allowed, max_bytes=self.max_bytes)
         return upload
+
+
+def stored_file_response(field, content_type: str):
+    """A stored upload (a FileField value) as a download under its stored name, with the type
+    its content was checked to be when it was uploaded."""
+    from django.http import FileResponse
+
+    return FileResponse(
+        field.open("rb"),
+        as_attachment=True,
+        filename=field.name.rsplit("/", 1)[-1],
+        content_type=content_type or "application/octet-stream",
+    )
